@@ -1,0 +1,390 @@
+"""Read sources (text, Markdown, HTML, stdin) into Documents of checkable units.
+
+Every unit keeps a map from its characters back to the source, so a finding can always
+point at the exact source characters (``source[start:end]``) and a 1-based line:column.
+Bad input raises :class:`InputError` with a one-line message that names the file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+from claimcheck.records import Document, Piece, Unit
+
+MAX_BYTES = 20 * 1024 * 1024
+SUFFIX_FORMATS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdx": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
+
+
+class InputError(Exception):
+    """A source that cannot be checked; the message is one line and names the file."""
+
+
+def format_for(path: str) -> str | None:
+    return SUFFIX_FORMATS.get(Path(path).suffix.lower())
+
+
+def decode(data: bytes, path: str) -> str:
+    """Decode bytes as UTF-8 (or UTF-16 with a BOM), refusing binary data."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: invalid UTF-16 at byte {exc.start}") from None
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{path}: binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: invalid UTF-8 at byte {exc.start}") from None
+
+
+def read_path(path: str, fmt: str | None = None) -> Document:
+    """Read and parse one file."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"{path}: file too large ({size:,} bytes; the limit is {MAX_BYTES:,})")
+        data = p.read_bytes()
+    except InputError:
+        raise
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file or directory") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    return parse(decode(data, path), path, fmt or format_for(path) or "text")
+
+
+def parse(source: str, path: str = "<text>", fmt: str = "text") -> Document:
+    """Split a decoded source into units, by format."""
+    if not source.strip():
+        raise InputError(f"{path}: file is empty")
+    if fmt == "markdown":
+        units = _markdown_units(source)
+    elif fmt == "html":
+        units = _html_units(source)
+    else:
+        units = _text_units(source)
+    _mark_leadins(units)
+    return Document(path=path, source=source, fmt=fmt, units=units)
+
+
+# --- cleaning a unit's edges --------------------------------------------------------------
+
+_NUMBER_MARKER = re.compile(r"(?:\d{1,2}|[a-zA-Z])[.)](?=\s)|\d\ufe0f?\u20e3|\(\d{1,2}\)")
+_BULLET_CHARS = set("-*•·‣⁃◦▪▫●○■□►▶▸➤➔→⇒>~+|=_#")
+_SKIP_CATEGORIES = {"So", "Sk", "Sm", "Cf", "Mn", "Me", "Zs", "Co", "Cn", "Cc"}
+
+
+def _leading_junk(text: str) -> tuple[int, bool]:
+    """Length of bullet glyphs, emoji, numbers and spaces at the start; and whether a
+    list marker was among them."""
+    i, marker = 0, False
+    while i < len(text):
+        ch = text[i]
+        m = _NUMBER_MARKER.match(text, i)
+        if m and (i == 0 or marker or text[i - 1].isspace() or not text[i - 1].isalnum()):
+            i, marker = m.end(), True
+            continue
+        if ch in _BULLET_CHARS or unicodedata.category(ch) in _SKIP_CATEGORIES:
+            if not ch.isspace():
+                marker = True
+            i += 1
+            continue
+        if ch.isspace():
+            i += 1
+            continue
+        break
+    return i, marker
+
+
+def _trim_pieces(pieces: list[Piece]) -> tuple[list[Piece], bool]:
+    """Drop leading bullets/emoji/numbers and surrounding whitespace from a piece list."""
+    text = "".join(p.text for p in pieces)
+    lead, marker = _leading_junk(text)
+    tail = len(text) - len(text.rstrip())
+    out, pos = [], 0
+    keep_from, keep_to = lead, len(text) - tail
+    for p in pieces:
+        a, b = pos, pos + len(p.text)
+        pos = b
+        lo, hi = max(a, keep_from), min(b, keep_to)
+        if lo >= hi:
+            continue
+        if len(p.text) == p.src_end - p.src_start:
+            out.append(Piece(p.text[lo - a : hi - a], p.src_start + lo - a, p.src_start + hi - a))
+        else:
+            out.append(p)
+    return out, marker
+
+
+def _make_unit(kind: str, pieces: list[Piece]) -> Unit | None:
+    pieces, marker = _trim_pieces(pieces)
+    if not pieces:
+        return None
+    text = "".join(p.text for p in pieces)
+    if not any(ch.isalpha() for ch in text):
+        return None
+    if marker and kind in ("line", "paragraph"):
+        kind = "list_item"
+    if kind == "line":
+        kind = _classify_line(text)
+    return Unit(kind=kind, pieces=pieces)
+
+
+def _classify_line(text: str) -> str:
+    words = text.split()
+    if len(words) <= 14 and not text.rstrip().endswith((".", "!", "?", ":", ";", ",")):
+        return "heading"
+    return "paragraph"
+
+
+def _mark_leadins(units: list[Unit]) -> None:
+    """Attach the text of an 'effective for:' line to the list items under it."""
+    leadin: str | None = None
+    for unit in units:
+        if unit.kind == "list_item" and leadin is not None:
+            unit.leadin = leadin
+            continue
+        stripped = unit.text.rstrip()
+        leadin = stripped if stripped.endswith(":") else None
+
+
+# --- plain text ----------------------------------------------------------------------------
+
+_SENTENCE_END = (".", "!", "?", ":", ";")
+
+
+def _text_units(source: str) -> list[Unit]:
+    """One unit per line, except that hard-wrapped prose lines are joined."""
+    units: list[Unit] = []
+    pending: list[Piece] = []
+    offset = 0
+    lines = source.split("\n")
+    for idx, line in enumerate(lines):
+        start = offset
+        offset += len(line) + 1
+        body = line.rstrip("\r")
+        if not body.strip():
+            if pending:
+                units.append(_make_unit("line", pending))
+                pending = []
+            continue
+        if pending:
+            pending.append(Piece(" ", start - 1, start))
+        pending.append(Piece(body, start, start + len(body)))
+        nxt = lines[idx + 1] if idx + 1 < len(lines) else ""
+        if not _continues(body, nxt):
+            units.append(_make_unit("line", pending))
+            pending = []
+    if pending:
+        units.append(_make_unit("line", pending))
+    return [u for u in units if u is not None]
+
+
+def _continues(line: str, nxt: str) -> bool:
+    """A hard-wrapped paragraph: a long line without an end mark, then a lower-case line."""
+    n = nxt.strip()
+    return (
+        len(line) >= 60
+        and not line.rstrip().endswith(_SENTENCE_END)
+        and bool(n)
+        and n[0].islower()
+    )
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\r?\n.*?\r?\n(?:---|\+\+\+)[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+def _markdown_units(source: str) -> list[Unit]:
+    from markdown_it import MarkdownIt
+
+    front = _FRONT_MATTER.match(source)
+    skip_to = front.end() if front else 0
+    body = " " * skip_to + source[skip_to:] if skip_to else source
+    md = MarkdownIt("commonmark").enable("table")
+    tokens = md.parse(body)
+    line_starts = [0]
+    line_starts.extend(i + 1 for i, ch in enumerate(source) if ch == "\n")
+    units: list[Unit] = []
+    list_depth = 0
+    pending_kind = "paragraph"
+    for i, tok in enumerate(tokens):
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+        elif tok.type == "heading_open":
+            pending_kind = "heading"
+        elif tok.type in ("paragraph_open", "th_open", "td_open"):
+            pending_kind = "list_item" if list_depth else "paragraph"
+        elif tok.type == "inline" and tok.map:
+            block_start = line_starts[tok.map[0]]
+            end_line = tok.map[1]
+            block_end = line_starts[end_line] if end_line < len(line_starts) else len(source)
+            pieces = _locate_inline(source, block_start, block_end, tok.children or [])
+            unit = _make_unit(pending_kind, pieces)
+            if unit is not None:
+                units.append(unit)
+            pending_kind = "paragraph"
+        del i
+    return units
+
+
+def _locate_inline(source: str, lo: int, hi: int, children: list) -> list[Piece]:
+    """Find each visible text child of an inline token in the source, in order."""
+    pieces: list[Piece] = []
+    cursor = lo
+    in_image = 0
+    for child in children:
+        kind = child.type
+        if kind == "image":
+            continue
+        if kind in ("softbreak", "hardbreak"):
+            nl = source.find("\n", cursor, hi)
+            if nl != -1:
+                pieces.append(Piece(" ", nl, nl + 1))
+                cursor = nl + 1
+            continue
+        if kind not in ("text", "code_inline") or in_image:
+            continue
+        content = child.content
+        if not content:
+            continue
+        at = source.find(content, cursor, hi)
+        if at != -1:
+            pieces.append(Piece(content, at, at + len(content)))
+            cursor = at + len(content)
+            continue
+        # Escapes and entities: locate character by character, skipping markup between.
+        for ch in content:
+            at = source.find(ch, cursor, hi)
+            if at == -1:
+                continue
+            pieces.append(Piece(ch, at, at + 1))
+            cursor = at + 1
+    return pieces
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+_SKIP_TAGS = {"script", "style", "nav", "footer", "noscript", "template", "svg", "head", "title",
+              "iframe", "object", "button", "select", "form", "aside"}
+_BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd",
+               "blockquote", "div", "section", "article", "main", "header", "ul", "ol", "dl",
+               "table", "tr", "figcaption", "caption", "br", "hr", "body", "html", "summary",
+               "details", "pre", "address"}
+_VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed",
+              "source", "track", "wbr", "param"}
+
+
+class _HTMLUnits(HTMLParser):
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self.line_starts = [0]
+        self.line_starts.extend(i + 1 for i, ch in enumerate(source) if ch == "\n")
+        self.skip_depth = 0
+        self.skip_stack: list[str] = []
+        self.units: list[Unit] = []
+        self.pieces: list[Piece] = []
+        self.kind = "paragraph"
+        self.list_depth = 0
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def _flush(self) -> None:
+        if self.pieces:
+            unit = _make_unit(self.kind, self.pieces)
+            if unit is not None:
+                self.units.append(unit)
+        self.pieces = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _SKIP_TAGS:
+            if tag not in _VOID_TAGS:
+                self.skip_stack.append(tag)
+            return
+        if tag in _BLOCK_TAGS:
+            self._flush()
+            if tag in ("ul", "ol"):
+                self.list_depth += 1
+            if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                self.kind = "heading"
+            elif tag == "li":
+                self.kind = "list_item"
+            elif tag in ("p", "td", "th", "dd", "dt", "blockquote"):
+                self.kind = "list_item" if self.list_depth and tag == "p" else "paragraph"
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        if tag in _BLOCK_TAGS:
+            self._flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip_stack:
+            if tag in self.skip_stack:
+                while self.skip_stack and self.skip_stack.pop() != tag:
+                    pass
+            return
+        if tag in _BLOCK_TAGS:
+            self._flush()
+            if tag in ("ul", "ol") and self.list_depth:
+                self.list_depth -= 1
+            self.kind = "list_item" if self.list_depth else "paragraph"
+
+    def handle_data(self, data: str) -> None:
+        if self.skip_stack or not data:
+            return
+        start = self._offset()
+        if self.source.startswith(data, start):
+            self.pieces.append(Piece(data, start, start + len(data)))
+
+    def _entity(self, text: str, raw_len: int) -> None:
+        if self.skip_stack:
+            return
+        start = self._offset()
+        self.pieces.append(Piece(text, start, start + raw_len))
+
+    def handle_entityref(self, name: str) -> None:
+        import html
+
+        raw = f"&{name};"
+        if not self.source.startswith(raw, self._offset()):
+            raw = f"&{name}"
+        self._entity(html.unescape(raw), len(raw))
+
+    def handle_charref(self, name: str) -> None:
+        import html
+
+        raw = f"&#{name};"
+        if not self.source.startswith(raw, self._offset()):
+            raw = f"&#{name}"
+        self._entity(html.unescape(raw), len(raw))
+
+
+def _html_units(source: str) -> list[Unit]:
+    parser = _HTMLUnits(source)
+    parser.feed(source)
+    parser.close()
+    parser._flush()
+    # Collapse runs of whitespace (including newlines) inside each unit for the reader.
+    return parser.units

@@ -1,0 +1,254 @@
+"""The evidence base: one YAML file per intervention in ``rules/evidence/``.
+
+Each entry says what the evidence supports for one claim topic (verdict, certainty,
+scope, citations) and which concepts a claim must carry to be about that topic. The
+schema is documented in docs/evidence-schema.md and validated here on load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from claimcheck.records import CLAIM_TYPES, VERDICTS, Citation
+from claimcheck.rules import bundled_dir
+from claimcheck.yamlio import SchemaError, check_keys, line_of, load_yaml, require
+
+CERTAINTIES = ("high", "moderate", "low", "very low")
+BASES = ("research", "regulator")
+SCOPE_LIMITS = ("short_term", "adjunct", "surrogate", "no_speed")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.]*$")
+PMID_RE = re.compile(r"^\d{5,9}$")
+DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
+STALE_AFTER_DAYS = 730
+
+
+@dataclass
+class WordingRule:
+    cue: str
+    verdict: str
+    reason: str
+
+
+@dataclass
+class Example:
+    text: str
+    verdict: str
+
+
+@dataclass
+class EvidenceEntry:
+    id: str
+    intervention: str
+    claim_type: str
+    topic: str
+    verdict: str
+    certainty: str
+    basis: str
+    scope: str
+    scope_limits: list[str]
+    human_signal: bool
+    fallback: bool
+    match_all: list[str]
+    match_any: list[str]
+    summary: str
+    accepted_wording: str
+    citations: list[Citation]
+    last_reviewed: dt.date
+    wording: list[WordingRule] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)
+    counter_examples: list[str] = field(default_factory=list)
+    source: str = ""
+    line: int = 0
+
+    @property
+    def weight(self) -> int:
+        return len(self.match_all) + (1 if self.match_any else 0)
+
+    def matches(self, concepts: set[str]) -> bool:
+        if not all(c in concepts for c in self.match_all):
+            return False
+        return not self.match_any or any(c in concepts for c in self.match_any)
+
+    def is_stale(self, today: dt.date | None = None) -> bool:
+        today = today or dt.date.today()
+        return (today - self.last_reviewed).days > STALE_AFTER_DAYS
+
+
+def _text(node: dict, key: str, path: Path, where: str) -> str:
+    value = require(node, key, str, path, where)
+    if not value.strip():
+        raise SchemaError(path, line_of(node, key), f"{where}.{key}", "must not be empty")
+    return value.strip()
+
+
+def _choice(node: dict, key: str, choices: tuple[str, ...], path: Path, where: str) -> str:
+    value = require(node, key, str, path, where)
+    if value not in choices:
+        raise SchemaError(path, line_of(node, key), f"{where}.{key}",
+                          f"{value!r} is not one of: {', '.join(choices)}")
+    return value
+
+
+def _citation(node: object, path: Path, where: str, basis: str) -> Citation:
+    if not isinstance(node, dict):
+        raise SchemaError(path, None, where, "expected a mapping")
+    check_keys(node, {"ref", "pmid", "doi", "url", "design"}, path, where)
+    ref = _text(node, "ref", path, where)
+    pmid = str(node["pmid"]).strip() if node.get("pmid") is not None else None
+    doi = str(node["doi"]).strip() if node.get("doi") is not None else None
+    url = str(node["url"]).strip() if node.get("url") is not None else None
+    if pmid and not PMID_RE.match(pmid):
+        raise SchemaError(path, line_of(node, "pmid"), f"{where}.pmid", f"{pmid!r} is not a PubMed id")
+    if doi and not DOI_RE.match(doi):
+        raise SchemaError(path, line_of(node, "doi"), f"{where}.doi", f"{doi!r} is not a DOI (10.xxxx/...)")
+    if url and not url.startswith(("https://", "http://")):
+        raise SchemaError(path, line_of(node, "url"), f"{where}.url", "must be an http(s) URL")
+    if not (pmid or doi or url):
+        raise SchemaError(path, line_of(node), where, "citation needs a pmid, a doi or a url")
+    return Citation(ref=ref, pmid=pmid, doi=doi, url=url, design=node.get("design"))
+
+
+ENTRY_KEYS = {
+    "id", "claim_type", "topic", "verdict", "certainty", "basis", "scope", "scope_limits",
+    "human_signal", "fallback", "match", "summary", "accepted_wording", "citations",
+    "last_reviewed", "wording", "examples", "counter_examples",
+}
+
+
+def _entry(node: object, path: Path, where: str, intervention: str, known: set[str] | None) -> EvidenceEntry:
+    if not isinstance(node, dict):
+        raise SchemaError(path, None, where, "expected a mapping")
+    check_keys(node, ENTRY_KEYS, path, where)
+    eid = _text(node, "id", path, where)
+    if not ID_RE.match(eid):
+        raise SchemaError(path, line_of(node, "id"), f"{where}.id", "use lower case, digits, dots, underscores")
+    basis = _choice(node, "basis", BASES, path, where) if "basis" in node else "research"
+    limits = node.get("scope_limits") or []
+    for i, tag in enumerate(limits):
+        if tag not in SCOPE_LIMITS:
+            raise SchemaError(path, line_of(limits, i), f"{where}.scope_limits[{i}]",
+                              f"{tag!r} is not one of: {', '.join(SCOPE_LIMITS)}")
+    match = require(node, "match", dict, path, where)
+    check_keys(match, {"all", "any"}, path, f"{where}.match")
+    match_all = list(match.get("all") or [])
+    match_any = list(match.get("any") or [])
+    if not match_all and not match_any:
+        raise SchemaError(path, line_of(match), f"{where}.match", "needs 'all' or 'any' concepts")
+    if known is not None:
+        for key, ids in (("all", match_all), ("any", match_any)):
+            for cid in ids:
+                if cid not in known:
+                    raise SchemaError(path, line_of(match, key), f"{where}.match.{key}",
+                                      f"unknown concept {cid!r} (not in rules/lexicon)")
+    raw_cites = require(node, "citations", list, path, where)
+    if not raw_cites:
+        raise SchemaError(path, line_of(node, "citations"), f"{where}.citations", "needs at least one citation")
+    citations = [_citation(c, path, f"{where}.citations[{i}]", basis) for i, c in enumerate(raw_cites)]
+    reviewed = node.get("last_reviewed")
+    if isinstance(reviewed, str):
+        try:
+            reviewed = dt.date.fromisoformat(reviewed)
+        except ValueError:
+            reviewed = None
+    if not isinstance(reviewed, dt.date):
+        raise SchemaError(path, line_of(node, "last_reviewed"), f"{where}.last_reviewed",
+                          "needs an ISO date (YYYY-MM-DD)")
+    wording = []
+    for i, rule in enumerate(node.get("wording") or []):
+        w = f"{where}.wording[{i}]"
+        if not isinstance(rule, dict):
+            raise SchemaError(path, line_of(node, "wording"), w, "expected a mapping")
+        check_keys(rule, {"cue", "verdict", "reason"}, path, w)
+        wording.append(WordingRule(cue=_text(rule, "cue", path, w),
+                                   verdict=_choice(rule, "verdict", VERDICTS, path, w),
+                                   reason=_text(rule, "reason", path, w)))
+    examples = []
+    raw_examples = node.get("examples") or []
+    for i, ex in enumerate(raw_examples):
+        w = f"{where}.examples[{i}]"
+        if not isinstance(ex, dict):
+            raise SchemaError(path, line_of(raw_examples, i), w, "expected {text, verdict}")
+        examples.append(Example(text=_text(ex, "text", path, w), verdict=_choice(ex, "verdict", VERDICTS, path, w)))
+    if not examples:
+        raise SchemaError(path, line_of(node), f"{where}.examples", "needs at least one example sentence")
+    counter = [str(c) for c in (node.get("counter_examples") or [])]
+    return EvidenceEntry(
+        id=eid, intervention=intervention,
+        claim_type=_choice(node, "claim_type", CLAIM_TYPES, path, where),
+        topic=_text(node, "topic", path, where),
+        verdict=_choice(node, "verdict", VERDICTS, path, where),
+        certainty=_choice(node, "certainty", CERTAINTIES, path, where),
+        basis=basis, scope=_text(node, "scope", path, where), scope_limits=list(limits),
+        human_signal=bool(node.get("human_signal", True)), fallback=bool(node.get("fallback", False)),
+        match_all=match_all, match_any=match_any,
+        summary=_text(node, "summary", path, where),
+        accepted_wording=_text(node, "accepted_wording", path, where),
+        citations=citations, last_reviewed=reviewed, wording=wording, examples=examples,
+        counter_examples=counter, source=str(path), line=line_of(node) or 0,
+    )
+
+
+def load_evidence_file(path: Path, known_concepts: set[str] | None = None) -> tuple[str, list[EvidenceEntry]]:
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise SchemaError(path, None, "", "expected a mapping with 'intervention' and 'entries'")
+    check_keys(data, {"intervention", "title", "entries"}, path, "")
+    intervention = _text(data, "intervention", path, "")
+    if known_concepts is not None and intervention not in known_concepts:
+        raise SchemaError(path, line_of(data, "intervention"), "intervention",
+                          f"unknown intervention {intervention!r} (not in rules/lexicon/interventions.yaml)")
+    items = require(data, "entries", list, path, "")
+    entries = [_entry(item, path, f"entries[{i}]", intervention, known_concepts) for i, item in enumerate(items)]
+    return intervention, entries
+
+
+@dataclass
+class EvidenceBase:
+    entries: dict[str, EvidenceEntry]
+    files: list[str]
+
+    @classmethod
+    def load(cls, extra_dirs: list[Path] | None = None, known_concepts: set[str] | None = None,
+             rules_dir: Path | None = None) -> EvidenceBase:
+        """Load the bundled evidence, then each extra folder; later entries win by id."""
+        dirs = [(rules_dir or bundled_dir("rules")) / "evidence", *(extra_dirs or [])]
+        entries: dict[str, EvidenceEntry] = {}
+        files: list[str] = []
+        for folder in dirs:
+            folder = Path(folder)
+            if not folder.is_dir():
+                raise SchemaError(folder, None, "", "evidence folder not found")
+            seen_here: dict[str, EvidenceEntry] = {}
+            for path in sorted(folder.glob("*.yaml")):
+                _, loaded = load_evidence_file(path, known_concepts)
+                files.append(str(path))
+                for entry in loaded:
+                    if entry.id in seen_here:
+                        other = seen_here[entry.id]
+                        raise SchemaError(path, entry.line, "id",
+                                          f"duplicate evidence id {entry.id!r} (also {other.source}:{other.line})")
+                    seen_here[entry.id] = entry
+            entries.update(seen_here)
+        return cls(entries=entries, files=files)
+
+    def for_intervention(self, intervention: str | None) -> list[EvidenceEntry]:
+        return [e for e in self.entries.values() if e.intervention == intervention]
+
+    def has_intervention(self, intervention: str | None) -> bool:
+        return any(e.intervention == intervention for e in self.entries.values())
+
+    def match(self, intervention: str | None, claim_type: str, concepts: set[str]) -> list[EvidenceEntry]:
+        """The best entries for a claim: most matched concepts; fallbacks only if alone."""
+        candidates = [
+            e for e in self.entries.values()
+            if e.intervention == intervention and e.claim_type == claim_type and e.matches(concepts)
+        ]
+        specific = [e for e in candidates if not e.fallback]
+        pool = specific or candidates
+        if not pool:
+            return []
+        best = max(e.weight for e in pool)
+        return sorted((e for e in pool if e.weight == best), key=lambda e: e.id)

@@ -1,0 +1,71 @@
+"""JSON output: the versioned contract in docs/json-schema.md (schema_version 1)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from claimcheck import __version__
+from claimcheck.records import CLAIM_TYPES, VERDICTS, Finding
+
+SCHEMA_VERSION = 1
+
+
+def finding_json(f: Finding) -> dict:
+    c = f.claim
+    evidence = None
+    if f.evidence_id:
+        evidence = {
+            "id": f.evidence_id,
+            "topic": f.evidence_topic,
+            "certainty": f.certainty,
+            "citations": [cit.to_json() for cit in f.citations],
+        }
+    return {
+        "rule": f.rule,
+        "claim_type": c.claim_type,
+        "verdict": f.verdict,
+        "text": c.text,
+        "start": c.start,
+        "end": c.end,
+        "line": f.line,
+        "column": f.column,
+        "end_line": f.end_line,
+        "end_column": f.end_column,
+        "intervention": c.intervention,
+        "confidence": round(c.confidence, 3),
+        "qualifiers": c.qualifiers.present(),
+        "evidence": evidence,
+        "reasons": list(f.reasons),
+        "suggestion": f.suggestion,
+    }
+
+
+def summary_json(report) -> dict:
+    findings = report.findings
+    return {
+        "files": len(report.files),
+        "files_with_errors": len(report.errors),
+        "findings": len(findings),
+        "by_verdict": {v: sum(1 for f in findings if f.verdict == v) for v in VERDICTS},
+        "by_type": {t: sum(1 for f in findings if f.claim.claim_type == t) for t in CLAIM_TYPES},
+        "by_rule": dict(sorted(Counter(f.rule for f in findings).items())),
+    }
+
+
+def render_json(report) -> str:
+    payload = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "claimcheck", "version": __version__},
+        "files": [
+            {
+                "path": r.path,
+                "error": r.error,
+                "notices": list(r.notices),
+                "findings": [finding_json(f) for f in r.findings],
+            }
+            for r in report.files
+        ],
+        "summary": summary_json(report),
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,33 @@
+"""Text output for terminals and editors: ``path:line:col: CODE [verdict] message``."""
+
+from __future__ import annotations
+
+from claimcheck.records import VERDICTS
+
+
+def render_text(report, verbose: bool = False) -> str:
+    lines: list[str] = []
+    for result in report.files:
+        if result.error:
+            continue  # errors go to standard error, one line each
+        for notice in result.notices:
+            lines.append(f"{result.path}: {notice}")
+        for f in result.findings:
+            topic = f.evidence_topic or "no evidence on file"
+            reason = f.reasons[-2] if len(f.reasons) > 1 and f.reasons[-1].startswith("verdict:") else f.reasons[-1]
+            lines.append(
+                f"{result.path}:{f.line}:{f.column}: {f.rule} [{f.verdict}] "
+                f"{f.claim.claim_type}: \"{_short(f.claim.text)}\" ({topic}): {reason}"
+            )
+            if verbose and f.suggestion:
+                lines.append(f"    suggestion: {f.suggestion}")
+    findings = report.findings
+    counts = ", ".join(f"{sum(1 for f in findings if f.verdict == v)} {v}" for v in reversed(VERDICTS))
+    checked = len(report.files) - len(report.errors)
+    errors = f", {len(report.errors)} file(s) with errors" if report.errors else ""
+    lines.append(f"{len(findings)} claim finding(s) in {checked} file(s): {counts}{errors}")
+    return "\n".join(lines) + "\n"
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
