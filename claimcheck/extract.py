@@ -31,7 +31,10 @@ SELF_CONTAINED_COMPARATIVE = {
     "first line", "first-line", "where other", "when other", "fails", "failed", "has not worked",
     "haven't worked", "didn't work", "nothing else", "as effective as", "comparable", "equal to",
     "no better", "same as", "rarely used alone", "alone", "standalone", "dependence", "reliance",
-    "dependency", "reduce the need for", "reduced need for", "beyond",
+    "dependency", "reduce the need for", "reduced need for", "beyond", "combining", "combined with",
+    "combination", "together", "integrative", "integrating", "integrate", "integrated", "hand-in-hand",
+    "hand in hand", "work together", "complementary treatments", "alongside", "in conjunction with",
+    "in combination with", "used alone", "merely mask", "have not gotten",
 }
 
 
@@ -130,16 +133,30 @@ class ClaimExtractor:
         if text.endswith("?") or s.has("reference_entry") or _starts_with_cue(s, "call_to_action"):
             return []
         lex = self.lexicon
+        _drop_cues_inside_nouns(s, lex)
         explicit = [cid for cid in s.concept_ids(lex, "intervention") if cid in self.subject_ids]
+        if context is not None and not (context.has("efficacy_verb") or context.has("mechanism_verb")):
+            context = None
         ctx_explicit = (
             [cid for cid in context.concept_ids(lex, "intervention") if cid in self.subject_ids]
             if context else []
         )
         subject = explicit[0] if explicit else (ctx_explicit[0] if ctx_explicit else None)
         implicit = subject is None
+        safety = s.concept_ids(lex, "safety")
+        safety_claim = bool(safety) and (
+            s.has("safety_assertion") or s.has("safety_minimizer") or s.has("risk_figure")
+            or s.has("avoidable_with_training")
+        ) and (not s.has("advice") or s.has("safety_minimizer"))
+        if s.unit.kind == "heading" and context is None:
+            heading_claim = (not implicit and (s.has("efficacy_verb") or s.has("mechanism_verb"))) \
+                or s.has("safety_minimizer")
+            if not heading_claim:
+                return []
         if implicit:
-            if not (s.has("implicit_subject") or context is not None or _starts_with_cue(s, "efficacy_verb")
-                    or _starts_with_cue(s, "mechanism_verb")):
+            linked = (s.has("implicit_subject") or context is not None or safety_claim
+                      or _starts_with_cue(s, "efficacy_verb") or _starts_with_cue(s, "mechanism_verb"))
+            if not linked:
                 return []
             subject = primary
         if subject is None:
@@ -147,7 +164,6 @@ class ClaimExtractor:
         comparators = [cid for cid in s.concept_ids(lex, "intervention") if cid != subject]
         conditions = s.concept_ids(lex, "condition") + s.concept_ids(lex, "outcome")
         mechanisms = s.concept_ids(lex, "mechanism")
-        safety = s.concept_ids(lex, "safety")
         eff_verb = s.has("efficacy_verb") or (context is not None and context.has("efficacy_verb"))
         mech_verb = s.has("mechanism_verb")
         negated = _negated(s)
@@ -160,9 +176,9 @@ class ClaimExtractor:
         if mechanisms and (mech_verb or eff_verb) and not negated:
             types.append("mechanism")
         safety_core = [c for c in safety if c not in PAIN_LIKE_SAFETY]
-        if safety_core or (safety and (not eff_verb or s.has("safety_minimizer"))):
+        if safety_claim and (safety_core or not eff_verb or s.has("safety_minimizer")):
             types.append("safety")
-        if s.has("comparative") and (comparators or _self_contained_comparative(s)) and not negated:
+        if _comparative(s, comparators) and not negated:
             types.append("comparative")
         if not types:
             return []
@@ -183,6 +199,35 @@ class ClaimExtractor:
             )
             for t in types
         ]
+
+
+NOUN_KINDS = ("condition", "outcome", "intervention")
+CLAIM_CUES = ("efficacy_verb", "mechanism_verb", "comparative", "evaluative")
+# Comparative cues that need an evaluative word ("Unlike acupuncture, it targets muscles" is not a claim).
+WEAK_COMPARATIVE = {"unlike", "better", "worse", "greater", "safer", "more than", "less than",
+                    "greater than", "combine", "combining", "pair", "before a", "after a"}
+
+
+def _drop_cues_inside_nouns(s: Sentence, lexicon: Lexicon) -> None:
+    """'Trigger' in 'trigger point' or 'lower' in 'lower back' is not a claim verb."""
+    nouns = [c for c in s.concepts
+             if lexicon.concepts.get(c.label_) and lexicon.concepts[c.label_].kind in NOUN_KINDS
+             and c.end - c.start > 1]
+    s.cues = [
+        q for q in s.cues
+        if q.label_ not in CLAIM_CUES
+        or not any(n.start == q.start and q.end < n.end for n in nouns)
+    ]
+
+
+def _comparative(s: Sentence, comparators: list[str]) -> bool:
+    cues = [c for c in s.cues if c.label_ == "comparative"]
+    if not cues:
+        return False
+    if not comparators and not any(c.text.lower() in SELF_CONTAINED_COMPARATIVE for c in cues):
+        return False
+    strong = any(c.text.lower() not in WEAK_COMPARATIVE for c in cues)
+    return strong or s.has("evaluative")
 
 
 def _copy(q: Qualifiers) -> Qualifiers:
@@ -216,5 +261,3 @@ def _negated(s: Sentence) -> bool:
     return False
 
 
-def _self_contained_comparative(s: Sentence) -> bool:
-    return any(c.label_ == "comparative" and c.text.lower() in SELF_CONTAINED_COMPARATIVE for c in s.cues)
