@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -25,17 +25,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-evidence_app = typer.Typer(help="List, show and validate the evidence base.", no_args_is_help=True,
-                           rich_markup_mode=None)
+evidence_app = typer.Typer(
+    help="List, show and validate the evidence base.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(evidence_app, name="evidence")
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     unsupported = "unsupported"
     mixed = "mixed"
     any = "any"
@@ -57,8 +58,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
 ) -> None:
     """claimcheck finds health claims and weighs each against cited evidence."""
 
@@ -91,10 +93,16 @@ def write_atomic(path: Path, text: str) -> None:
 def check(
     paths: Annotated[list[str], typer.Argument(help="Files or folders (.txt, .md, .html), or - for stdin.")],
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
-    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at or above this verdict.")] = FailOn.unsupported,
-    evidence: Annotated[list[Path] | None, typer.Option("--evidence", help="Extra evidence folder (repeatable); its entries win by id.")] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option(help="Exit 1 when a finding is at or above this verdict.")
+    ] = FailOn.unsupported,
+    evidence: Annotated[
+        list[Path] | None, typer.Option("--evidence", help="Extra evidence folder (repeatable); its entries win by id.")
+    ] = None,
     stdin_format: Annotated[str, typer.Option(help="Format of standard input: text, markdown or html.")] = "text",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file (atomically).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file (atomically).")
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Text format: show suggestions.")] = False,
 ) -> None:
     """Check files for health claims and report a verdict for each."""
@@ -110,8 +118,11 @@ def check(
     if "-" in paths:
         report.files.append(checker.check_bytes(sys.stdin.buffer.read(), "<stdin>", stdin_format))
     report.files.extend(checker.check_paths(file_paths).files if file_paths else [])
-    text = render(report, output_format.value, verbose=verbose) if output_format == OutputFormat.text \
+    text = (
+        render(report, output_format.value, verbose=verbose)
+        if output_format == OutputFormat.text
         else render(report, output_format.value)
+    )
     for result in report.errors:
         _error(result.error or "")
     if output:
@@ -128,8 +139,10 @@ def check(
 
 
 @app.command()
-def explain(evidence_id: Annotated[str, typer.Argument(help="An evidence id, e.g. dn.pain.neck.short_term.")],
-            evidence: Annotated[list[Path] | None, typer.Option("--evidence")] = None) -> None:
+def explain(
+    evidence_id: Annotated[str, typer.Argument(help="An evidence id, e.g. dn.pain.neck.short_term.")],
+    evidence: Annotated[list[Path] | None, typer.Option("--evidence")] = None,
+) -> None:
     """Show an evidence entry: verdict, scope, summary, accepted wording and citations."""
     from claimcheck.evidence import EvidenceBase
     from claimcheck.rules import load_lexicon

@@ -186,7 +186,7 @@ def _text_units(source: str) -> list[Unit]:
                 pending = []
             continue
         if pending:
-            pending.append(Piece(" ", start - 1, start))
+            pending.append(Piece("\n", start - 1, start))
         pending.append(Piece(body, start, start + len(body)))
         nxt = lines[idx + 1] if idx + 1 < len(lines) else ""
         if not _continues(body, nxt):
@@ -200,12 +200,7 @@ def _text_units(source: str) -> list[Unit]:
 def _continues(line: str, nxt: str) -> bool:
     """A hard-wrapped paragraph: a long line without an end mark, then a lower-case line."""
     n = nxt.strip()
-    return (
-        len(line) >= 60
-        and not line.rstrip().endswith(_SENTENCE_END)
-        and bool(n)
-        and n[0].islower()
-    )
+    return len(line) >= 60 and not line.rstrip().endswith(_SENTENCE_END) and bool(n) and n[0].islower()
 
 
 # --- Markdown ------------------------------------------------------------------------------
@@ -218,7 +213,8 @@ def _markdown_units(source: str) -> list[Unit]:
 
     front = _FRONT_MATTER.match(source)
     skip_to = front.end() if front else 0
-    body = " " * skip_to + source[skip_to:] if skip_to else source
+    # Blank the front matter but keep its newlines, so line numbers stay true.
+    body = re.sub(r"[^\n]", " ", source[:skip_to]) + source[skip_to:] if skip_to else source
     md = MarkdownIt("commonmark").enable("table")
     tokens = md.parse(body)
     line_starts = [0]
@@ -226,7 +222,7 @@ def _markdown_units(source: str) -> list[Unit]:
     units: list[Unit] = []
     list_depth = 0
     pending_kind = "paragraph"
-    for i, tok in enumerate(tokens):
+    for tok in tokens:
         if tok.type in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
         elif tok.type in ("bullet_list_close", "ordered_list_close"):
@@ -244,7 +240,6 @@ def _markdown_units(source: str) -> list[Unit]:
             if unit is not None:
                 units.append(unit)
             pending_kind = "paragraph"
-        del i
     return units
 
 
@@ -260,7 +255,7 @@ def _locate_inline(source: str, lo: int, hi: int, children: list) -> list[Piece]
         if kind in ("softbreak", "hardbreak"):
             nl = source.find("\n", cursor, hi)
             if nl != -1:
-                pieces.append(Piece(" ", nl, nl + 1))
+                pieces.append(Piece("\n", nl, nl + 1))
                 cursor = nl + 1
             continue
         if kind not in ("text", "code_inline") or in_image:
@@ -285,14 +280,74 @@ def _locate_inline(source: str, lo: int, hi: int, children: list) -> list[Piece]
 
 # --- HTML ----------------------------------------------------------------------------------
 
-_SKIP_TAGS = {"script", "style", "nav", "footer", "noscript", "template", "svg", "head", "title",
-              "iframe", "object", "button", "select", "form", "aside"}
-_BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd",
-               "blockquote", "div", "section", "article", "main", "header", "ul", "ol", "dl",
-               "table", "tr", "figcaption", "caption", "br", "hr", "body", "html", "summary",
-               "details", "pre", "address"}
-_VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed",
-              "source", "track", "wbr", "param"}
+_SKIP_TAGS = {
+    "script",
+    "style",
+    "nav",
+    "footer",
+    "noscript",
+    "template",
+    "svg",
+    "head",
+    "title",
+    "iframe",
+    "object",
+    "button",
+    "select",
+    "form",
+    "aside",
+}
+_BLOCK_TAGS = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "td",
+    "th",
+    "dt",
+    "dd",
+    "blockquote",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "tr",
+    "figcaption",
+    "caption",
+    "br",
+    "hr",
+    "body",
+    "html",
+    "summary",
+    "details",
+    "pre",
+    "address",
+}
+_VOID_TAGS = {
+    "br",
+    "hr",
+    "img",
+    "input",
+    "meta",
+    "link",
+    "area",
+    "base",
+    "col",
+    "embed",
+    "source",
+    "track",
+    "wbr",
+    "param",
+}
 
 
 class _HTMLUnits(HTMLParser):
@@ -386,5 +441,4 @@ def _html_units(source: str) -> list[Unit]:
     parser.feed(source)
     parser.close()
     parser._flush()
-    # Collapse runs of whitespace (including newlines) inside each unit for the reader.
     return parser.units

@@ -87,8 +87,7 @@ def _text(node: dict, key: str, path: Path, where: str) -> str:
 def _choice(node: dict, key: str, choices: tuple[str, ...], path: Path, where: str) -> str:
     value = require(node, key, str, path, where)
     if value not in choices:
-        raise SchemaError(path, line_of(node, key), f"{where}.{key}",
-                          f"{value!r} is not one of: {', '.join(choices)}")
+        raise SchemaError(path, line_of(node, key), f"{where}.{key}", f"{value!r} is not one of: {', '.join(choices)}")
     return value
 
 
@@ -112,9 +111,24 @@ def _citation(node: object, path: Path, where: str, basis: str) -> Citation:
 
 
 ENTRY_KEYS = {
-    "id", "claim_type", "topic", "verdict", "certainty", "basis", "scope", "scope_limits",
-    "human_signal", "fallback", "match", "summary", "accepted_wording", "citations",
-    "last_reviewed", "wording", "examples", "counter_examples",
+    "id",
+    "claim_type",
+    "topic",
+    "verdict",
+    "certainty",
+    "basis",
+    "scope",
+    "scope_limits",
+    "human_signal",
+    "fallback",
+    "match",
+    "summary",
+    "accepted_wording",
+    "citations",
+    "last_reviewed",
+    "wording",
+    "examples",
+    "counter_examples",
 }
 
 
@@ -129,8 +143,12 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
     limits = node.get("scope_limits") or []
     for i, tag in enumerate(limits):
         if tag not in SCOPE_LIMITS:
-            raise SchemaError(path, line_of(limits, i), f"{where}.scope_limits[{i}]",
-                              f"{tag!r} is not one of: {', '.join(SCOPE_LIMITS)}")
+            raise SchemaError(
+                path,
+                line_of(limits, i),
+                f"{where}.scope_limits[{i}]",
+                f"{tag!r} is not one of: {', '.join(SCOPE_LIMITS)}",
+            )
     match = require(node, "match", dict, path, where)
     check_keys(match, {"all", "any"}, path, f"{where}.match")
     match_all = list(match.get("all") or [])
@@ -141,8 +159,12 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
         for key, ids in (("all", match_all), ("any", match_any)):
             for cid in ids:
                 if cid not in known:
-                    raise SchemaError(path, line_of(match, key), f"{where}.match.{key}",
-                                      f"unknown concept {cid!r} (not in rules/lexicon)")
+                    raise SchemaError(
+                        path,
+                        line_of(match, key),
+                        f"{where}.match.{key}",
+                        f"unknown concept {cid!r} (not in rules/lexicon)",
+                    )
     raw_cites = require(node, "citations", list, path, where)
     if not raw_cites:
         raise SchemaError(path, line_of(node, "citations"), f"{where}.citations", "needs at least one citation")
@@ -154,17 +176,22 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
         except ValueError:
             reviewed = None
     if not isinstance(reviewed, dt.date):
-        raise SchemaError(path, line_of(node, "last_reviewed"), f"{where}.last_reviewed",
-                          "needs an ISO date (YYYY-MM-DD)")
+        raise SchemaError(
+            path, line_of(node, "last_reviewed"), f"{where}.last_reviewed", "needs an ISO date (YYYY-MM-DD)"
+        )
     wording = []
     for i, rule in enumerate(node.get("wording") or []):
         w = f"{where}.wording[{i}]"
         if not isinstance(rule, dict):
             raise SchemaError(path, line_of(node, "wording"), w, "expected a mapping")
         check_keys(rule, {"cue", "verdict", "reason"}, path, w)
-        wording.append(WordingRule(cue=_text(rule, "cue", path, w),
-                                   verdict=_choice(rule, "verdict", VERDICTS, path, w),
-                                   reason=_text(rule, "reason", path, w)))
+        wording.append(
+            WordingRule(
+                cue=_text(rule, "cue", path, w),
+                verdict=_choice(rule, "verdict", VERDICTS, path, w),
+                reason=_text(rule, "reason", path, w),
+            )
+        )
     examples = []
     raw_examples = node.get("examples") or []
     for i, ex in enumerate(raw_examples):
@@ -176,18 +203,28 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
         raise SchemaError(path, line_of(node), f"{where}.examples", "needs at least one example sentence")
     counter = [str(c) for c in (node.get("counter_examples") or [])]
     return EvidenceEntry(
-        id=eid, intervention=intervention,
+        id=eid,
+        intervention=intervention,
         claim_type=_choice(node, "claim_type", CLAIM_TYPES, path, where),
         topic=_text(node, "topic", path, where),
         verdict=_choice(node, "verdict", VERDICTS, path, where),
         certainty=_choice(node, "certainty", CERTAINTIES, path, where),
-        basis=basis, scope=_text(node, "scope", path, where), scope_limits=list(limits),
-        human_signal=bool(node.get("human_signal", True)), fallback=bool(node.get("fallback", False)),
-        match_all=match_all, match_any=match_any,
+        basis=basis,
+        scope=_text(node, "scope", path, where),
+        scope_limits=list(limits),
+        human_signal=bool(node.get("human_signal", True)),
+        fallback=bool(node.get("fallback", False)),
+        match_all=match_all,
+        match_any=match_any,
         summary=_text(node, "summary", path, where),
         accepted_wording=_text(node, "accepted_wording", path, where),
-        citations=citations, last_reviewed=reviewed, wording=wording, examples=examples,
-        counter_examples=counter, source=str(path), line=line_of(node) or 0,
+        citations=citations,
+        last_reviewed=reviewed,
+        wording=wording,
+        examples=examples,
+        counter_examples=counter,
+        source=str(path),
+        line=line_of(node) or 0,
     )
 
 
@@ -198,8 +235,12 @@ def load_evidence_file(path: Path, known_concepts: set[str] | None = None) -> tu
     check_keys(data, {"intervention", "title", "entries"}, path, "")
     intervention = _text(data, "intervention", path, "")
     if known_concepts is not None and intervention not in known_concepts:
-        raise SchemaError(path, line_of(data, "intervention"), "intervention",
-                          f"unknown intervention {intervention!r} (not in rules/lexicon/interventions.yaml)")
+        raise SchemaError(
+            path,
+            line_of(data, "intervention"),
+            "intervention",
+            f"unknown intervention {intervention!r} (not in rules/lexicon/interventions.yaml)",
+        )
     items = require(data, "entries", list, path, "")
     entries = [_entry(item, path, f"entries[{i}]", intervention, known_concepts) for i, item in enumerate(items)]
     return intervention, entries
@@ -211,8 +252,9 @@ class EvidenceBase:
     files: list[str]
 
     @classmethod
-    def load(cls, extra_dirs: list[Path] | None = None, known_concepts: set[str] | None = None,
-             rules_dir: Path | None = None) -> EvidenceBase:
+    def load(
+        cls, extra_dirs: list[Path] | None = None, known_concepts: set[str] | None = None, rules_dir: Path | None = None
+    ) -> EvidenceBase:
         """Load the bundled evidence, then each extra folder; later entries win by id."""
         dirs = [(rules_dir or bundled_dir("rules")) / "evidence", *(extra_dirs or [])]
         entries: dict[str, EvidenceEntry] = {}
@@ -228,8 +270,12 @@ class EvidenceBase:
                 for entry in loaded:
                     if entry.id in seen_here:
                         other = seen_here[entry.id]
-                        raise SchemaError(path, entry.line, "id",
-                                          f"duplicate evidence id {entry.id!r} (also {other.source}:{other.line})")
+                        raise SchemaError(
+                            path,
+                            entry.line,
+                            "id",
+                            f"duplicate evidence id {entry.id!r} (also {other.source}:{other.line})",
+                        )
                     seen_here[entry.id] = entry
             entries.update(seen_here)
         return cls(entries=entries, files=files)
@@ -243,7 +289,8 @@ class EvidenceBase:
     def match(self, intervention: str | None, claim_type: str, concepts: set[str]) -> list[EvidenceEntry]:
         """The best entries for a claim: most matched concepts; fallbacks only if alone."""
         candidates = [
-            e for e in self.entries.values()
+            e
+            for e in self.entries.values()
             if e.intervention == intervention and e.claim_type == claim_type and e.matches(concepts)
         ]
         specific = [e for e in candidates if not e.fallback]

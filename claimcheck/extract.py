@@ -17,24 +17,86 @@ from claimcheck.records import Claim, Document, Qualifiers, Unit
 from claimcheck.rules import Lexicon
 
 # Qualifiers a lead-in passes on to each list item under it.
-INHERITED_QUALIFIERS = ("absolute", "magnitude", "speed", "durability", "hedge", "research_appeal",
-                        "population", "short_term")
+INHERITED_QUALIFIERS = (
+    "absolute",
+    "magnitude",
+    "speed",
+    "durability",
+    "hedge",
+    "research_appeal",
+    "population",
+    "short_term",
+)
 # Safety concepts that are also ordinary pain words: alone, with an efficacy verb, they
 # are an efficacy claim ("relieves soreness"), not a safety claim.
 PAIN_LIKE_SAFETY = {"safety.soreness", "safety.other_effects"}
 # Comparative cues that make a comparison on their own, with no named comparator.
 SELF_CONTAINED_COMPARATIVE = {
-    "alternative to", "alternative", "less invasive", "non-invasive", "noninvasive", "drug-free",
-    "medication-free", "without drugs", "without medication", "without surgery", "without pills",
-    "surgery-free", "natural alternative", "only mask", "only masks", "mask the symptoms",
-    "mask symptoms", "masking", "peripheral", "the only", "uniquely", "unique", "gold standard",
-    "first line", "first-line", "where other", "when other", "fails", "failed", "has not worked",
-    "haven't worked", "didn't work", "nothing else", "as effective as", "comparable", "equal to",
-    "no better", "same as", "rarely used alone", "alone", "standalone", "dependence", "reliance",
-    "dependency", "reduce the need for", "reduced need for", "beyond", "combining", "combined with",
-    "combination", "together", "integrative", "integrating", "integrate", "integrated", "hand-in-hand",
-    "hand in hand", "work together", "complementary treatments", "alongside", "in conjunction with",
-    "in combination with", "used alone", "merely mask", "have not gotten",
+    "alternative to",
+    "alternative",
+    "less invasive",
+    "non-invasive",
+    "noninvasive",
+    "drug-free",
+    "medication-free",
+    "without drugs",
+    "without medication",
+    "without surgery",
+    "without pills",
+    "surgery-free",
+    "natural alternative",
+    "only mask",
+    "only masks",
+    "mask the symptoms",
+    "mask symptoms",
+    "masking",
+    "peripheral",
+    "the only",
+    "uniquely",
+    "unique",
+    "gold standard",
+    "first line",
+    "first-line",
+    "where other",
+    "when other",
+    "fails",
+    "failed",
+    "has not worked",
+    "haven't worked",
+    "didn't work",
+    "nothing else",
+    "as effective as",
+    "comparable",
+    "equal to",
+    "no better",
+    "same as",
+    "rarely used alone",
+    "alone",
+    "standalone",
+    "dependence",
+    "reliance",
+    "dependency",
+    "reduce the need for",
+    "reduced need for",
+    "beyond",
+    "combining",
+    "combined with",
+    "combination",
+    "together",
+    "integrative",
+    "integrating",
+    "integrate",
+    "integrated",
+    "hand-in-hand",
+    "hand in hand",
+    "work together",
+    "complementary treatments",
+    "alongside",
+    "in conjunction with",
+    "in combination with",
+    "used alone",
+    "merely mask",
+    "have not gotten",
 }
 
 
@@ -83,11 +145,17 @@ def _sentences(unit: Unit, doc) -> list[Sentence]:
         cs, ce = cs + lead, ce - trail
         if ce <= cs:
             continue
-        out.append(Sentence(
-            unit=unit, start=cs, end=ce, text=doc.text[cs:ce], span=doc[ts:te],
-            concepts=[s for s in concepts if s.start >= ts and s.end <= te],
-            cues=[s for s in cues if s.start >= ts and s.end <= te],
-        ))
+        out.append(
+            Sentence(
+                unit=unit,
+                start=cs,
+                end=ce,
+                text=doc.text[cs:ce],
+                span=doc[ts:te],
+                concepts=[s for s in concepts if s.start >= ts and s.end <= te],
+                cues=[s for s in cues if s.start >= ts and s.end <= te],
+            )
+        )
     return out
 
 
@@ -96,9 +164,7 @@ class ClaimExtractor:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self.subject_ids = {
-            c.id for c in lexicon.of_kind("intervention") if c.role == "subject"
-        }
+        self.subject_ids = {c.id for c in lexicon.of_kind("intervention") if c.role == "subject"}
 
     # -- document level ------------------------------------------------------------------
 
@@ -127,8 +193,7 @@ class ClaimExtractor:
 
     # -- sentence level ------------------------------------------------------------------
 
-    def _claims(self, document: Document, s: Sentence, primary: str | None,
-                context: Sentence | None) -> list[Claim]:
+    def _claims(self, document: Document, s: Sentence, primary: str | None, context: Sentence | None) -> list[Claim]:
         text = s.text.rstrip()
         if text.endswith("?") or s.has("reference_entry") or _starts_with_cue(s, "call_to_action"):
             return []
@@ -138,24 +203,35 @@ class ClaimExtractor:
         if context is not None and not (context.has("efficacy_verb") or context.has("mechanism_verb")):
             context = None
         ctx_explicit = (
-            [cid for cid in context.concept_ids(lex, "intervention") if cid in self.subject_ids]
-            if context else []
+            [cid for cid in context.concept_ids(lex, "intervention") if cid in self.subject_ids] if context else []
         )
         subject = explicit[0] if explicit else (ctx_explicit[0] if ctx_explicit else None)
         implicit = subject is None
         safety = s.concept_ids(lex, "safety")
-        safety_claim = bool(safety) and (
-            s.has("safety_assertion") or s.has("safety_minimizer") or s.has("risk_figure")
-            or s.has("avoidable_with_training")
-        ) and (not s.has("advice") or s.has("safety_minimizer"))
-        if s.unit.kind == "heading" and context is None:
-            heading_claim = (not implicit and (s.has("efficacy_verb") or s.has("mechanism_verb"))) \
+        safety_claim = (
+            bool(safety)
+            and (
+                s.has("safety_assertion")
                 or s.has("safety_minimizer")
+                or s.has("risk_figure")
+                or s.has("avoidable_with_training")
+            )
+            and (not s.has("advice") or s.has("safety_minimizer"))
+        )
+        if s.unit.kind == "heading" and context is None:
+            heading_claim = (not implicit and (s.has("efficacy_verb") or s.has("mechanism_verb"))) or s.has(
+                "safety_minimizer"
+            )
             if not heading_claim:
                 return []
         if implicit:
-            linked = (s.has("implicit_subject") or context is not None or safety_claim
-                      or _starts_with_cue(s, "efficacy_verb") or _starts_with_cue(s, "mechanism_verb"))
+            linked = (
+                s.has("implicit_subject")
+                or context is not None
+                or safety_claim
+                or _starts_with_cue(s, "efficacy_verb")
+                or _starts_with_cue(s, "mechanism_verb")
+            )
             if not linked:
                 return []
             subject = primary
@@ -169,9 +245,7 @@ class ClaimExtractor:
         negated = _negated(s)
 
         types: list[str] = []
-        if conditions and eff_verb and not negated:
-            types.append("efficacy")
-        elif context is not None and conditions and not negated:
+        if (conditions and eff_verb and not negated) or (context is not None and conditions and not negated):
             types.append("efficacy")
         if mechanisms and (mech_verb or eff_verb) and not negated:
             types.append("mechanism")
@@ -192,10 +266,17 @@ class ClaimExtractor:
         confidence = 0.9 if not implicit else 0.75
         return [
             Claim(
-                claim_type=t, text=" ".join(s.text.split()), start=start, end=end,
-                intervention=subject, intervention_label=label, concepts=concepts,
-                qualifiers=_copy(qualifiers), in_list=context is not None,
-                confidence=confidence, explicit_subject=not implicit,
+                claim_type=t,
+                text=s.text,
+                start=start,
+                end=end,
+                intervention=subject,
+                intervention_label=label,
+                concepts=concepts,
+                qualifiers=_copy(qualifiers),
+                in_list=context is not None,
+                confidence=confidence,
+                explicit_subject=not implicit,
             )
             for t in types
         ]
@@ -204,19 +285,32 @@ class ClaimExtractor:
 NOUN_KINDS = ("condition", "outcome", "intervention")
 CLAIM_CUES = ("efficacy_verb", "mechanism_verb", "comparative", "evaluative")
 # Comparative cues that need an evaluative word ("Unlike acupuncture, it targets muscles" is not a claim).
-WEAK_COMPARATIVE = {"unlike", "better", "worse", "greater", "safer", "more than", "less than",
-                    "greater than", "combine", "combining", "pair", "before a", "after a"}
+WEAK_COMPARATIVE = {
+    "unlike",
+    "better",
+    "worse",
+    "greater",
+    "safer",
+    "more than",
+    "less than",
+    "greater than",
+    "combine",
+    "combining",
+    "pair",
+    "before a",
+    "after a",
+}
 
 
 def _drop_cues_inside_nouns(s: Sentence, lexicon: Lexicon) -> None:
     """'Trigger' in 'trigger point' or 'lower' in 'lower back' is not a claim verb."""
-    nouns = [c for c in s.concepts
-             if lexicon.concepts.get(c.label_) and lexicon.concepts[c.label_].kind in NOUN_KINDS
-             and c.end - c.start > 1]
+    nouns = [
+        c
+        for c in s.concepts
+        if lexicon.concepts.get(c.label_) and lexicon.concepts[c.label_].kind in NOUN_KINDS and c.end - c.start > 1
+    ]
     s.cues = [
-        q for q in s.cues
-        if q.label_ not in CLAIM_CUES
-        or not any(n.start == q.start and q.end < n.end for n in nouns)
+        q for q in s.cues if q.label_ not in CLAIM_CUES or not any(n.start == q.start and q.end < n.end for n in nouns)
     ]
 
 
@@ -255,9 +349,10 @@ def _negated(s: Sentence) -> bool:
     for neg in (c for c in s.cues if c.label_ == "negation"):
         if any(p.start <= neg.start and neg.end <= p.end for p in pseudo):
             continue
-        if any(0 <= v - neg.end <= 3 for v in verbs) or neg.text.lower() in ("no evidence", "without evidence",
-                                                                            "lack of evidence"):
+        if any(0 <= v - neg.end <= 3 for v in verbs) or neg.text.lower() in (
+            "no evidence",
+            "without evidence",
+            "lack of evidence",
+        ):
             return True
     return False
-
-

@@ -22,10 +22,32 @@ if TYPE_CHECKING:
 LEMMA_TABLE = Path(__file__).resolve().parent / "data" / "en_lemma_lookup.json.gz"
 # Words whose dictionary lemma would blur a distinction the rules rely on.
 LEMMA_OVERRIDES = {
-    "better": "better", "best": "best", "safer": "safer", "safest": "safest", "worse": "worse",
-    "proven": "proven", "less": "less", "more": "more", "its": "its", "tens": "tens",
-    "ims": "ims", "lasting": "lasting", "healing": "healing", "needling": "needling",
-    "left": "left", "as": "as", "us": "us", "ice": "ice", "data": "data", "media": "media",
+    "better": "better",
+    "best": "best",
+    "safer": "safer",
+    "safest": "safest",
+    "worse": "worse",
+    "proven": "proven",
+    "less": "less",
+    "more": "more",
+    "its": "its",
+    "tens": "tens",
+    "ims": "ims",
+    "lasting": "lasting",
+    "healing": "healing",
+    "needling": "needling",
+    "left": "left",
+    "as": "as",
+    "us": "us",
+    "could": "could",
+    "might": "might",
+    "would": "would",
+    "may": "may",
+    "should": "should",
+    "must": "must",
+    "ice": "ice",
+    "data": "data",
+    "media": "media",
 }
 CONCEPTS_KEY = "concepts"
 CUES_KEY = "cues"

@@ -40,12 +40,17 @@ class Report:
 class Checker:
     """Loads rules, evidence and the spaCy pipeline once; checks text and files."""
 
-    def __init__(self, evidence_dirs: Iterable[str | Path] = (), rules_dir: str | Path | None = None,
-                 today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        evidence_dirs: Iterable[str | Path] = (),
+        rules_dir: str | Path | None = None,
+        today: dt.date | None = None,
+    ) -> None:
         self.rules_dir = Path(rules_dir) if rules_dir else bundled_dir("rules")
         self.lexicon: Lexicon = load_lexicon(self.rules_dir)
         self.evidence = EvidenceBase.load(
-            [Path(d) for d in evidence_dirs], known_concepts=set(self.lexicon.concepts),
+            [Path(d) for d in evidence_dirs],
+            known_concepts=set(self.lexicon.concepts),
             rules_dir=self.rules_dir,
         )
         self.today = today or dt.date.today()
@@ -110,8 +115,11 @@ class Checker:
             for entry in entries or [None]:
                 judgement = judge(claim, entry, self.lexicon, has_file)
                 finding = Finding(
-                    rule=judgement.rule, claim=claim, verdict=judgement.verdict,
-                    reasons=judgement.reasons, suggestion=judgement.suggestion,
+                    rule=judgement.rule,
+                    claim=claim,
+                    verdict=judgement.verdict,
+                    reasons=judgement.reasons,
+                    suggestion=judgement.suggestion,
                     evidence_id=entry.id if entry else None,
                     evidence_topic=entry.topic if entry else None,
                     certainty=entry.certainty if entry else None,
@@ -120,8 +128,10 @@ class Checker:
                 finding.line, finding.column = document.line_col(claim.start)
                 finding.end_line, finding.end_column = document.line_col(claim.end)
                 if entry is not None and entry.is_stale(self.today):
-                    notices.append(f"{STALE_RULE} evidence {entry.id} was last reviewed "
-                                   f"{entry.last_reviewed.isoformat()} (over 24 months ago)")
+                    notices.append(
+                        f"{STALE_RULE} evidence {entry.id} was last reviewed "
+                        f"{entry.last_reviewed.isoformat()} (over 24 months ago)"
+                    )
                 findings.append(finding)
         findings.sort(key=lambda f: (f.claim.start, f.claim.end, f.rule, f.evidence_id or ""))
         return FileResult(path=document.path, findings=findings, notices=sorted(set(notices)))
@@ -136,8 +146,10 @@ def expand_paths(paths: Iterable[str]) -> Iterator[tuple[str, str | None]]:
         p = Path(raw)
         if p.is_dir():
             found = sorted(
-                str(f) for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() in SUFFIX_FORMATS
+                str(f)
+                for f in p.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in SUFFIX_FORMATS
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
             if not found:

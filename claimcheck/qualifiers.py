@@ -47,7 +47,11 @@ def _covered_by_longer(spans: list) -> set[tuple[int, int, str]]:
             for other in group:
                 if other is span:
                     continue
-                if other.start <= span.start and span.end <= other.end and (other.end - other.start) > (span.end - span.start):
+                if (
+                    other.start <= span.start
+                    and span.end <= other.end
+                    and (other.end - other.start) > (span.end - span.start)
+                ):
                     covered.add((span.start, span.end, name))
                     break
     return covered

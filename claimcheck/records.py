@@ -65,9 +65,7 @@ class Unit:
         verbatim_first = len(first.text) == first.src_end - first.src_start
         verbatim_last = len(last.text) == last.src_end - last.src_start
         src_start = first.src_start + (start - self._starts[i] if verbatim_first else 0)
-        src_end = (
-            last.src_start + (end - self._starts[j]) if verbatim_last else last.src_end
-        )
+        src_end = last.src_start + (end - self._starts[j]) if verbatim_last else last.src_end
         return src_start, src_end
 
 
@@ -179,8 +177,11 @@ class Finding:
 
     @property
     def message(self) -> str:
-        subject = self.evidence_topic or "no evidence entry"
-        return f"{self.claim.claim_type} claim ({subject}): {self.reasons[-1]}"
+        """One line for terminals: what decided the verdict."""
+        if not self.evidence_id:
+            return self.reasons[0]
+        steps = [r for r in self.reasons[1:] if not r.startswith(("verdict:", "evidence "))]
+        return steps[0] if steps else f"{self.evidence_topic}: {self.certainty} certainty evidence"
 
 
 @dataclass

@@ -47,13 +47,16 @@ def _quote(words: list[str]) -> str:
 
 def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evidence_file: bool) -> Judgement:
     q = claim.qualifiers
-    serious = [lexicon.concepts[c].label for c in claim.concepts
-               if c in lexicon.concepts and lexicon.concepts[c].serious]
+    serious = [
+        lexicon.concepts[c].label for c in claim.concepts if c in lexicon.concepts and lexicon.concepts[c].serious
+    ]
     if claim.claim_type == "efficacy" and serious:
         return Judgement(
             verdict="unsupported",
-            reasons=[f"claims to treat a serious condition ({', '.join(serious)}): UK CAP Code rule 12.2 "
-                     "does not allow this without suitably qualified medical supervision"],
+            reasons=[
+                f"claims to treat a serious condition ({', '.join(serious)}): UK CAP Code rule 12.2 "
+                "does not allow this without suitably qualified medical supervision"
+            ],
             suggestion="Remove the claim, or refer to care under medical supervision without promising an effect.",
             rule=RULE_CODES[("efficacy", "serious")],
         )
@@ -62,21 +65,25 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
         reasons = [f"no substantiation on file for this {claim.claim_type} claim about {what}"]
         if not has_evidence_file:
             reasons[0] += f" (no evidence file for {what})"
-        reasons.append("advertisers must hold evidence before they make a claim; add an entry to "
-                       f"rules/evidence/{claim.intervention or 'INTERVENTION'}.yaml (docs/evidence-schema.md) "
-                       "or pass --evidence DIR")
+        reasons.append(
+            "advertisers must hold evidence before they make a claim; add an entry to "
+            f"rules/evidence/{claim.intervention or 'INTERVENTION'}.yaml (docs/evidence-schema.md) "
+            "or pass --evidence DIR"
+        )
         if q.hedge:
             reasons.append(f"the hedge {_quote(q.hedge)} does not make an unsupported claim acceptable")
         return Judgement(
-            verdict="unsupported", reasons=reasons,
+            verdict="unsupported",
+            reasons=reasons,
             suggestion="Remove the claim, or hold evidence for it; if you keep it, describe what the therapy "
-                       "involves rather than what it achieves.",
+            "involves rather than what it achieves.",
             rule=RULE_CODES[(claim.claim_type, "no_evidence")],
         )
 
     verdict = entry.verdict
-    reasons = [f"evidence {entry.id} ({entry.topic}): {entry.verdict}, {entry.certainty} certainty; "
-               f"scope: {entry.scope}"]
+    reasons = [
+        f"evidence {entry.id} ({entry.topic}): {entry.verdict}, {entry.certainty} certainty; scope: {entry.scope}"
+    ]
 
     # Entry-specific wording rules (e.g. "no side effects" against common mild side effects).
     for rule in entry.wording:
@@ -137,5 +144,9 @@ def _uncited_appeal(words: list[str]) -> bool:
 
 def _finish(claim: Claim, entry: EvidenceEntry, verdict: str, reasons: list[str]) -> Judgement:
     reasons.append(f"verdict: {verdict}")
-    return Judgement(verdict=verdict, reasons=reasons, suggestion=entry.accepted_wording,
-                     rule=RULE_CODES[(claim.claim_type, "evidence")])
+    return Judgement(
+        verdict=verdict,
+        reasons=reasons,
+        suggestion=entry.accepted_wording,
+        rule=RULE_CODES[(claim.claim_type, "evidence")],
+    )

@@ -77,8 +77,12 @@ def _patterns(node: dict, path: Path, where: str) -> list[list[dict]]:
     value = require(node, "patterns", list, path, where)
     for i, pattern in enumerate(value):
         if not isinstance(pattern, list) or not all(isinstance(t, dict) for t in pattern):
-            raise SchemaError(path, line_of(value, i), f"{where}.patterns[{i}]",
-                              "expected a list of token mappings (spaCy Matcher pattern)")
+            raise SchemaError(
+                path,
+                line_of(value, i),
+                f"{where}.patterns[{i}]",
+                "expected a list of token mappings (spaCy Matcher pattern)",
+            )
     return [list(p) for p in value]
 
 
@@ -101,19 +105,30 @@ def load_concepts(path: Path) -> list[Concept]:
         cid = require(item, "id", str, path, where)
         kind = item.get("kind", file_kind)
         if kind not in CONCEPT_KINDS:
-            raise SchemaError(path, line_of(item, "kind"), f"{where}.kind", f"must be one of {', '.join(CONCEPT_KINDS)}")
+            raise SchemaError(
+                path, line_of(item, "kind"), f"{where}.kind", f"must be one of {', '.join(CONCEPT_KINDS)}"
+            )
         examples = _str_list(item, "examples", path, where)
         if not examples:
             raise SchemaError(path, line_of(item, "examples"), f"{where}.examples", "needs at least one example")
         role = item.get("role", "subject")
         if role not in ("subject", "comparator"):
             raise SchemaError(path, line_of(item, "role"), f"{where}.role", "must be subject or comparator")
-        out.append(Concept(
-            id=cid, kind=kind, label=str(item.get("label", cid)),
-            terms=_str_list(item, "terms", path, where), examples=examples,
-            patterns=_patterns(item, path, where), serious=bool(item.get("serious", False)),
-            role=role, evidence=item.get("evidence"), source=str(path), line=line_of(item) or 0,
-        ))
+        out.append(
+            Concept(
+                id=cid,
+                kind=kind,
+                label=str(item.get("label", cid)),
+                terms=_str_list(item, "terms", path, where),
+                examples=examples,
+                patterns=_patterns(item, path, where),
+                serious=bool(item.get("serious", False)),
+                role=role,
+                evidence=item.get("evidence"),
+                source=str(path),
+                line=line_of(item) or 0,
+            )
+        )
     return out
 
 
@@ -140,11 +155,19 @@ def load_cues(path: Path) -> list[Cue]:
         examples = _str_list(item, "examples", path, where)
         if not examples:
             raise SchemaError(path, line_of(item, "examples"), f"{where}.examples", "needs at least one example")
-        out.append(Cue(
-            id=require(item, "id", str, path, where), group=group, terms=terms, patterns=patterns,
-            examples=examples, counter_examples=_str_list(item, "counter_examples", path, where, required=False),
-            description=str(item.get("description", "")), source=str(path), line=line_of(item) or 0,
-        ))
+        out.append(
+            Cue(
+                id=require(item, "id", str, path, where),
+                group=group,
+                terms=terms,
+                patterns=patterns,
+                examples=examples,
+                counter_examples=_str_list(item, "counter_examples", path, where, required=False),
+                description=str(item.get("description", "")),
+                source=str(path),
+                line=line_of(item) or 0,
+            )
+        )
     return out
 
 
@@ -156,8 +179,9 @@ def load_lexicon(rules_dir: Path | None = None) -> Lexicon:
         for concept in load_concepts(path):
             if concept.id in concepts:
                 other = concepts[concept.id]
-                raise SchemaError(path, concept.line, "id",
-                                  f"duplicate concept id {concept.id!r} (also {other.source}:{other.line})")
+                raise SchemaError(
+                    path, concept.line, "id", f"duplicate concept id {concept.id!r} (also {other.source}:{other.line})"
+                )
             concepts[concept.id] = concept
     cues: dict[str, Cue] = {}
     cue_path = rules_dir / "cues.yaml"

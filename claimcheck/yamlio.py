@@ -44,9 +44,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[str(key)] = key_node.start_mark.line + 1
     return result
@@ -71,7 +69,7 @@ def load_yaml(path: str | Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise SchemaError(path, None, "", f"cannot read ({exc})") from None
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -102,7 +100,9 @@ def require(node: Any, key: str, kind: type | tuple[type, ...], path: str | Path
     if not isinstance(value, kind):
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
         raise SchemaError(
-            path, line_of(node, key), f"{where}.{key}" if where else key,
+            path,
+            line_of(node, key),
+            f"{where}.{key}" if where else key,
             f"expected {names}, got {type(value).__name__}",
         )
     return value
@@ -112,6 +112,8 @@ def check_keys(node: dict, allowed: set[str], path: str | Path, where: str) -> N
     for key in node:
         if key not in allowed:
             raise SchemaError(
-                path, line_of(node, key), f"{where}.{key}" if where else str(key),
+                path,
+                line_of(node, key),
+                f"{where}.{key}" if where else str(key),
                 "unknown key (allowed: " + ", ".join(sorted(allowed)) + ")",
             )

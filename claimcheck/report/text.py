@@ -13,11 +13,10 @@ def render_text(report, verbose: bool = False) -> str:
         for notice in result.notices:
             lines.append(f"{result.path}: {notice}")
         for f in result.findings:
-            topic = f.evidence_topic or "no evidence on file"
-            reason = f.reasons[-2] if len(f.reasons) > 1 and f.reasons[-1].startswith("verdict:") else f.reasons[-1]
+            evidence = f" [{f.evidence_id}]" if f.evidence_id else ""
             lines.append(
                 f"{result.path}:{f.line}:{f.column}: {f.rule} [{f.verdict}] "
-                f"{f.claim.claim_type}: \"{_short(f.claim.text)}\" ({topic}): {reason}"
+                f'{f.claim.claim_type}: "{_short(f.claim.text)}": {f.message}{evidence}'
             )
             if verbose and f.suggestion:
                 lines.append(f"    suggestion: {f.suggestion}")
@@ -30,4 +29,5 @@ def render_text(report, verbose: bool = False) -> str:
 
 
 def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,35 @@
+"""Shared fixtures: one real Checker (real spaCy) per test session, and a CLI runner."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def checker():
+    from claimcheck import Checker
+
+    return Checker()
+
+
+def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the real command line in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "claimcheck", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd or REPO,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def cli():
+    return run_cli

@@ -1,0 +1,102 @@
+"""Input formats: every unit maps back to the exact source characters."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimcheck.documents import InputError, decode, parse
+
+
+def _roundtrip(doc):
+    for unit in doc.units:
+        start, end = unit.to_source(0, len(unit.text))
+        yield unit, doc.source[start:end]
+
+
+def test_text_lines_headings_and_bullets():
+    src = (
+        "Why Needling Works\n✔ Eases neck pain\n• Calms knots\n1. Step one helps.\n"
+        "1️⃣ Emoji numbers too.\nA full sentence here.\n"
+    )
+    doc = parse(src, "a.txt", "text")
+    kinds = [(u.kind, u.text) for u in doc.units]
+    assert kinds[0] == ("heading", "Why Needling Works")
+    assert ("list_item", "Eases neck pain") in kinds
+    assert ("list_item", "Calms knots") in kinds
+    assert ("list_item", "Step one helps.") in kinds
+    assert ("list_item", "Emoji numbers too.") in kinds
+    for unit, source_text in _roundtrip(doc):
+        assert source_text == unit.text
+
+
+def test_text_leadin_is_attached_to_list_items():
+    doc = parse("Great for:\n- Tennis elbow\n- Heel pain\nOther text follows here.\n", "a.txt", "text")
+    items = [u for u in doc.units if u.kind == "list_item"]
+    assert [u.leadin for u in items] == ["Great for:", "Great for:"]
+    assert doc.units[-1].leadin is None
+
+
+def test_hard_wrapped_text_is_joined():
+    src = "Dry needling is offered by our team of physiotherapists who have trained for\nmany years in the technique.\n"
+    doc = parse(src, "a.txt", "text")
+    assert len(doc.units) == 1
+    assert doc.units[0].text.endswith("technique.")
+
+
+def test_markdown_skips_code_front_matter_and_link_urls():
+    src = (
+        "---\ntitle: Cures everything\n---\n\n# Heading Here\n\nSee [our page](https://x.org/cures) now.\n\n"
+        "```\ncode cures pain\n```\n\n- item one\n- item two\n"
+    )
+    doc = parse(src, "a.md", "markdown")
+    texts = [u.text for u in doc.units]
+    assert "Heading Here" in texts
+    assert not any("Cures everything" in t or "code cures" in t or "https" in t for t in texts)
+    assert "See our page now." in texts
+    assert [u.kind for u in doc.units if u.text.startswith("item")] == ["list_item", "list_item"]
+    heading = doc.units[0]
+    start, _ = heading.to_source(0, 1)
+    assert doc.line_col(start) == (5, 3)
+
+
+def test_markdown_offsets_round_trip():
+    src = "Intro paragraph with *emphasis* and more words.\n\n## Second heading\n"
+    doc = parse(src, "a.md", "markdown")
+    first = doc.units[0]
+    assert first.text == "Intro paragraph with emphasis and more words."
+    start, end = first.to_source(0, len(first.text))
+    assert src[start:end] == "Intro paragraph with *emphasis* and more words."
+
+
+def test_html_skips_script_style_nav_footer_and_decodes_entities():
+    src = (
+        "<html><head><title>T</title><style>p{}</style></head><body><nav>Nav cures</nav>"
+        "<h1>Needling &amp; You</h1><p>It eases\n  pain.</p><script>cures()</script>"
+        "<ul><li>One</li><li>Two</li></ul><footer>Foot cures</footer></body></html>"
+    )
+    doc = parse(src, "a.html", "html")
+    texts = [u.text for u in doc.units]
+    assert texts[0] == "Needling & You"
+    assert not any("cures" in t for t in texts)
+    assert [u.kind for u in doc.units] == ["heading", "paragraph", "list_item", "list_item"]
+    heading = doc.units[0]
+    start, end = heading.to_source(0, len(heading.text))
+    assert src[start:end] == "Needling &amp; You"
+
+
+def test_broken_html_still_parses():
+    doc = parse("<div><p>Unclosed <b>bold <li>item</div></span>", "a.html", "html")
+    assert any("Unclosed" in u.text for u in doc.units)
+
+
+def test_decode_refuses_binary_and_invalid_utf8():
+    with pytest.raises(InputError, match="binary"):
+        decode(b"\x00\x01\x02abc", "x.txt")
+    with pytest.raises(InputError, match="invalid UTF-8 at byte 3"):
+        decode(b"abc\xff\xfe", "x.txt")
+    assert decode("héllo".encode("utf-16"), "x.txt") == "héllo"
+
+
+def test_empty_source_is_an_error():
+    with pytest.raises(InputError, match="empty"):
+        parse("  \n\n", "e.txt", "text")

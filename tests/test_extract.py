@@ -1,0 +1,88 @@
+"""Claim extraction with the real spaCy pipeline: what is a claim, of what type, where."""
+
+from __future__ import annotations
+
+import pytest
+
+DN = "Dry needling is offered at our clinic.\n"
+
+
+def _types(checker, text: str, fmt: str = "text") -> list[tuple[str, str]]:
+    result = checker.check_text(DN + text, "t.txt", fmt)
+    return sorted({(f.claim.claim_type, f.claim.text) for f in result.findings})
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claim_type"),
+    [
+        ("Dry needling relieves neck pain.", "efficacy"),
+        ("Dry needling flushes lactic acid out of tired muscles.", "mechanism"),
+        ("Dry needling is very safe and has no side effects.", "safety"),
+        ("Dry needling works better than painkillers.", "comparative"),
+        ("It also reduces plantar heel pain.", "efficacy"),
+        ("This therapy releases endorphins.", "mechanism"),
+    ],
+)
+def test_claim_types(checker, sentence, claim_type):
+    assert (claim_type, sentence) in _types(checker, sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Does dry needling relieve neck pain?",
+        "Dry needling does not cure arthritis.",
+        "The needle is inserted into the muscle for a few minutes.",
+        "Book your dry needling session online today.",
+        "Smith J, et al. Dry needling for neck pain. J Pain. 2019;20(3):1-9.",
+        "Trigger points are tight spots in a band of muscle.",
+        "Pain Relief",
+    ],
+)
+def test_not_claims(checker, sentence):
+    assert _types(checker, sentence) == []
+
+
+def test_two_types_in_one_sentence_give_two_findings(checker):
+    sentence = "Dry needling relieves back pain by increasing blood flow to the muscle."
+    types = {t for t, text in _types(checker, sentence) if text == sentence}
+    assert types == {"efficacy", "mechanism"}
+
+
+def test_list_items_under_leadin_are_one_claim_each(checker):
+    text = "Dry needling is effective for:\n✔ Tennis elbow\n✔ Plantar fasciitis\n✔ Migraines\n"
+    result = checker.check_text(DN + text, "t.txt")
+    items = [f for f in result.findings if f.claim.in_list]
+    assert sorted(f.claim.text for f in items) == ["Migraines", "Plantar fasciitis", "Tennis elbow"]
+    source = DN + text
+    for f in items:
+        assert source[f.claim.start : f.claim.end] == f.claim.text
+        assert f.claim.claim_type == "efficacy"
+
+
+def test_leadin_without_claim_words_does_not_make_claims(checker):
+    text = "Our opening hours:\n- Monday to Friday\n- Saturday mornings\n"
+    assert checker.check_text(DN + text, "t.txt").findings == []
+
+
+def test_implicit_subject_resolves_to_the_page_intervention(checker):
+    result = checker.check_text("Dry needling at our clinic.\nIt eases tension headaches.\n", "t.txt")
+    finding = next(f for f in result.findings if f.claim.text == "It eases tension headaches.")
+    assert finding.claim.intervention == "dry_needling"
+    assert finding.claim.explicit_subject is False
+
+
+def test_offsets_point_at_the_claim_in_the_source(checker):
+    source = "# Dry needling\n\nIntro line here.\n\n- Dry needling relieves neck pain within weeks.\n"
+    result = checker.check_text(source, "t.md", "markdown")
+    assert result.findings
+    for f in result.findings:
+        assert source[f.claim.start : f.claim.end] == f.claim.text
+        assert (f.line, f.column) == (5, 3)
+
+
+def test_other_named_therapy_is_still_reported(checker):
+    result = checker.check_text("Reflexology cures insomnia and boosts immunity.\n", "t.txt")
+    assert result.findings
+    assert all(f.verdict == "unsupported" for f in result.findings)
+    assert all(f.claim.intervention == "reflexology" for f in result.findings)
