@@ -65,13 +65,14 @@ def _main(
     """claimcheck finds health claims and weighs each against cited evidence."""
 
 
-def _checker(evidence: list[Path] | None):
+def _checker(evidence: list[Path] | None, **options):
+    from claimcheck.classifier import ModelError
     from claimcheck.pipeline import Checker
     from claimcheck.yamlio import SchemaError
 
     try:
-        return Checker(evidence_dirs=evidence or [])
-    except SchemaError as exc:
+        return Checker(evidence_dirs=evidence or [], **options)
+    except (SchemaError, ModelError) as exc:
         _error(str(exc))
         raise typer.Exit(2) from None
 
@@ -104,6 +105,13 @@ def check(
         Path | None, typer.Option("--output", "-o", help="Write the report to this file (atomically).")
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Text format: show suggestions.")] = False,
+    min_confidence: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Drop findings whose claim confidence is below this.")
+    ] = 0.0,
+    model: Annotated[
+        bool, typer.Option("--model/--no-model", help="Use the trained claim classifier as well as the rules.")
+    ] = True,
+    model_dir: Annotated[Path | None, typer.Option(help="Folder of a trained model (default: the shipped one).")] = None,
 ) -> None:
     """Check files for health claims and report a verdict for each."""
     from claimcheck.pipeline import Report, worst
@@ -112,7 +120,8 @@ def check(
     if stdin_format not in ("text", "markdown", "html"):
         _error(f"--stdin-format: {stdin_format!r} is not one of text, markdown, html")
         raise typer.Exit(2)
-    checker = _checker(evidence)
+    checker = _checker(evidence, min_confidence=min_confidence, use_model=None if model else False,
+                       model_dir=model_dir)
     report = Report()
     file_paths = [p for p in paths if p != "-"]
     if "-" in paths:
@@ -209,13 +218,82 @@ def evidence_show(evidence_id: str, evidence: Annotated[list[Path] | None, typer
     explain(evidence_id, evidence)
 
 
-def main() -> None:
-    """Entry point: run the app, turning Ctrl-C into exit 130."""
+@app.command("train")
+def train_command(
+    corpus: Annotated[Path | None, typer.Option(help="Corpus folder (default: corpus/docs).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Model folder to write (default: models/).")] = None,
+) -> None:
+    """Train the claim classifier on the corpus's train split (deterministic)."""
+    from claimcheck.corpus import CorpusError
+    from claimcheck.training import train_model
+
     try:
-        app()
+        model, folder = train_model(corpus, out)
+    except CorpusError as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from None
+    typer.echo(f"trained on {model.meta['train_sentences']} sentences; wrote {folder}/model.json, "
+               f"weights.npz, manifest.json (corpus sha256 {model.meta['corpus_sha256'][:12]})")
+
+
+@app.command()
+def evaluate(
+    corpus: Annotated[Path | None, typer.Option(help="Corpus folder (default: corpus/docs).")] = None,
+    model_dir: Annotated[Path | None, typer.Option(help="Model folder (default: models/).")] = None,
+    shared: Annotated[Path | None, typer.Option(help="Folder with acceptance/ and seeds/ (default: ../shared).")] = None,
+    split: Annotated[str, typer.Option(help="Corpus split to evaluate on.")] = "test",
+) -> None:
+    """Precision, recall and F1 on the held-out split; writes models/metrics.json."""
+    import json
+
+    from claimcheck.classifier import ClaimClassifier, ModelError
+    from claimcheck.corpus import CorpusError
+    from claimcheck.training import evaluate_split, models_dir, seeds_scores
+
+    folder = model_dir or models_dir()
+    try:
+        model = ClaimClassifier.load(folder)
+        metrics = evaluate_split(model, split, corpus)
+    except (ModelError, CorpusError) as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from None
+    typer.echo(f"{split} split: {metrics['sentences']} sentences")
+    row = metrics["claim_vs_no_claim"]
+    typer.echo(f"  {'claim/no-claim':15} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}")
+    for label, row in metrics["per_type"].items():
+        typer.echo(f"  {label:15} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}"
+                   f"  (n={row['support']})")
+    typer.echo(f"  macro-F1 over types: {metrics['macro_f1_types']:.3f}")
+    seeds = seeds_scores(shared or Path.cwd().parent / "shared")
+    if seeds:
+        metrics["seeds"] = seeds
+        for name, score in seeds.items():
+            typer.echo(f"  seeds, {name:22} recall {score['recall']:.3f}  precision {score['precision']:.3f}  "
+                       f"type recall {score['type_recall']:.3f}  verdict acc {score['verdict_acc']:.3f}")
+    write_atomic(folder / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+    typer.echo(f"wrote {folder / 'metrics.json'}")
+
+
+def main() -> None:
+    """Entry point: run the app. Ctrl-C exits 130; a data error or an unexpected failure is
+    one line on standard error and exit 2, never a traceback (CLAIMCHECK_DEBUG=1 shows it)."""
+    from claimcheck.classifier import ModelError
+    from claimcheck.corpus import CorpusError
+    from claimcheck.yamlio import SchemaError
+
+    try:
+        app(standalone_mode=True)
     except KeyboardInterrupt:
         typer.echo("claimcheck: interrupted", err=True)
         sys.exit(130)
+    except (SchemaError, ModelError, CorpusError) as exc:
+        _error(str(exc))
+        sys.exit(2)
+    except Exception as exc:
+        if os.environ.get("CLAIMCHECK_DEBUG"):
+            raise
+        _error(f"internal error: {type(exc).__name__}: {exc} (set CLAIMCHECK_DEBUG=1 for details)")
+        sys.exit(2)
 
 
 if __name__ == "__main__":

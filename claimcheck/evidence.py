@@ -256,7 +256,8 @@ class EvidenceBase:
         cls, extra_dirs: list[Path] | None = None, known_concepts: set[str] | None = None, rules_dir: Path | None = None
     ) -> EvidenceBase:
         """Load the bundled evidence, then each extra folder; later entries win by id."""
-        dirs = [(rules_dir or bundled_dir("rules")) / "evidence", *(extra_dirs or [])]
+        bundled = (rules_dir or bundled_dir("rules")) / "evidence"
+        dirs = [bundled, *(extra_dirs or [])] if bundled.is_dir() else list(extra_dirs or [])
         entries: dict[str, EvidenceEntry] = {}
         files: list[str] = []
         for folder in dirs:

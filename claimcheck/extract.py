@@ -13,9 +13,16 @@ from dataclasses import dataclass, field
 
 from claimcheck.nlp import CONCEPTS_KEY, CUES_KEY
 from claimcheck.qualifiers import merge, read_qualifiers
-from claimcheck.records import Claim, Document, Qualifiers, Unit
+from claimcheck.records import CLAIM_TYPES, Claim, Document, Qualifiers, Unit
 from claimcheck.rules import Lexicon
 
+MODEL_LABELS = ("claim", *CLAIM_TYPES)  # the classifier's output columns
+# The model adds a claim (or a type) the rules missed only when it is this sure.
+MODEL_ADD_THRESHOLD = 0.8
+# ... and removes a rule claim only when it is this sure there is none.
+MODEL_VETO_THRESHOLD = 0.1
+RULE_PRIOR_EXPLICIT = 0.9
+RULE_PRIOR_IMPLICIT = 0.75
 # Qualifiers a lead-in passes on to each list item under it.
 INHERITED_QUALIFIERS = (
     "absolute",
@@ -127,10 +134,10 @@ class Sentence:
         return any(s.label_ == cue_id for s in self.cues)
 
 
-def _sentences(unit: Unit, doc) -> list[Sentence]:
-    """Sentences of a unit; a heading or a short list item is one sentence."""
+def _sentences(unit: Unit, doc, whole: bool = False) -> list[Sentence]:
+    """Sentences of a unit; a heading (or, with ``whole``, any unit) is one sentence."""
     bounds: list[tuple[int, int, int, int]] = []  # char start, char end, token start, token end
-    if unit.kind == "heading":
+    if unit.kind == "heading" or whole:
         bounds.append((0, len(doc.text), 0, len(doc)))
     else:
         for sent in doc.sents:
@@ -159,6 +166,39 @@ def _sentences(unit: Unit, doc) -> list[Sentence]:
     return out
 
 
+@dataclass
+class Analysis:
+    """What the rules read in one sentence, before the model has its say."""
+
+    sentence: Sentence
+    context: Sentence | None
+    subject: str | None
+    implicit: bool
+    linked: bool  # an implicit subject is tied to the page's therapy ("it", a lead-in, ...)
+    heading_ok: bool  # a heading that states an effect, not a bare label
+    negated: bool
+    rule_types: list[str]
+    concept_kinds: set[str]
+
+    @property
+    def rule_claim(self) -> bool:
+        return bool(self.rule_types) and self.subject is not None and self.linked and self.heading_ok
+
+    def features(self) -> dict[str, float]:
+        """Binary features the classifier learns from, beside the sentence's n-grams."""
+        s = self.sentence
+        feats = {f"rule:{t}": 1.0 for t in self.rule_types if self.rule_claim}
+        feats.update({f"kind:{k}": 1.0 for k in self.concept_kinds})
+        feats.update({f"cue:{c.label_}": 1.0 for c in s.cues})
+        for name, on in (("explicit_subject", not self.implicit), ("linked", self.linked),
+                         ("leadin", self.context is not None), ("negated", self.negated),
+                         ("heading", s.unit.kind == "heading"), ("list_item", s.unit.kind == "list_item"),
+                         ("heading_ok", self.heading_ok)):
+            if on:
+                feats[f"flag:{name}"] = 1.0
+        return feats
+
+
 class ClaimExtractor:
     """Turns parsed units into typed claims. Stateless between documents."""
 
@@ -177,26 +217,42 @@ class ClaimExtractor:
                     counts[span.label_] += 1
         return counts.most_common(1)[0][0] if counts else None
 
-    def extract(self, document: Document, docs: list) -> list[Claim]:
+    def analyze(self, document: Document, docs: list, whole_units: bool = False) -> list[Analysis]:
+        """Rule analysis of every candidate sentence, in document order."""
         primary = self.primary_intervention(docs)
-        claims: list[Claim] = []
+        out: list[Analysis] = []
         leadin: Sentence | None = None
         for unit, doc in zip(document.units, docs, strict=True):
-            sentences = _sentences(unit, doc)
+            sentences = _sentences(unit, doc, whole=whole_units)
             context = leadin if unit.kind == "list_item" and unit.leadin else None
             for sentence in sentences:
-                claims.extend(self._claims(document, sentence, primary, context))
+                analysis = self._analyze(sentence, primary, context)
+                if analysis is not None:
+                    out.append(analysis)
             if unit.kind != "list_item":
                 last = sentences[-1] if sentences else None
                 leadin = last if last is not None and last.text.rstrip().endswith(":") else None
+        return out
+
+    def extract(self, document: Document, docs: list, scorer=None) -> list[Claim]:
+        """Claims of a document. ``scorer(texts, feature_dicts)`` returns rows of label
+        probabilities (classifier.LABELS order); it lets the model add what rules miss."""
+        analyses = self.analyze(document, docs)
+        probabilities = None
+        if scorer is not None and analyses:
+            probabilities = scorer([a.sentence.text for a in analyses], [a.features() for a in analyses])
+        claims: list[Claim] = []
+        for i, analysis in enumerate(analyses):
+            probs = dict(zip(MODEL_LABELS, probabilities[i], strict=True)) if probabilities is not None else None
+            claims.extend(self._build(analysis, probs))
         return claims
 
     # -- sentence level ------------------------------------------------------------------
 
-    def _claims(self, document: Document, s: Sentence, primary: str | None, context: Sentence | None) -> list[Claim]:
+    def _analyze(self, s: Sentence, primary: str | None, context: Sentence | None) -> Analysis | None:
         text = s.text.rstrip()
         if text.endswith("?") or s.has("reference_entry") or _starts_with_cue(s, "call_to_action"):
-            return []
+            return None
         lex = self.lexicon
         _drop_cues_inside_nouns(s, lex)
         explicit = [cid for cid in s.concept_ids(lex, "intervention") if cid in self.subject_ids]
@@ -205,81 +261,85 @@ class ClaimExtractor:
         ctx_explicit = (
             [cid for cid in context.concept_ids(lex, "intervention") if cid in self.subject_ids] if context else []
         )
-        subject = explicit[0] if explicit else (ctx_explicit[0] if ctx_explicit else None)
+        named = explicit or ctx_explicit
+        # The page's own therapy wins when a sentence names it beside another ("pair needling with rehab").
+        subject = (primary if primary in named else named[0]) if named else None
         implicit = subject is None
         safety = s.concept_ids(lex, "safety")
         safety_claim = (
             bool(safety)
-            and (
-                s.has("safety_assertion")
-                or s.has("safety_minimizer")
-                or s.has("risk_figure")
-                or s.has("avoidable_with_training")
-            )
+            and (s.has("safety_assertion") or s.has("safety_minimizer") or s.has("risk_figure")
+                 or s.has("avoidable_with_training"))
             and (not s.has("advice") or s.has("safety_minimizer"))
         )
+        heading_ok = True
         if s.unit.kind == "heading" and context is None:
-            heading_claim = (not implicit and (s.has("efficacy_verb") or s.has("mechanism_verb"))) or s.has(
+            heading_ok = (not implicit and (s.has("efficacy_verb") or s.has("mechanism_verb"))) or s.has(
                 "safety_minimizer"
             )
-            if not heading_claim:
-                return []
+        linked = True
         if implicit:
-            linked = (
-                s.has("implicit_subject")
-                or context is not None
-                or safety_claim
-                or _starts_with_cue(s, "efficacy_verb")
-                or _starts_with_cue(s, "mechanism_verb")
-            )
-            if not linked:
-                return []
+            linked = (s.has("implicit_subject") or context is not None or safety_claim
+                      or _starts_with_cue(s, "efficacy_verb") or _starts_with_cue(s, "mechanism_verb"))
             subject = primary
-        if subject is None:
-            return []
         comparators = [cid for cid in s.concept_ids(lex, "intervention") if cid != subject]
         conditions = s.concept_ids(lex, "condition") + s.concept_ids(lex, "outcome")
         mechanisms = s.concept_ids(lex, "mechanism")
         eff_verb = s.has("efficacy_verb") or (context is not None and context.has("efficacy_verb"))
         mech_verb = s.has("mechanism_verb")
         negated = _negated(s)
-
         types: list[str] = []
-        if (conditions and eff_verb and not negated) or (context is not None and conditions and not negated):
+        if not negated and conditions and (eff_verb or context is not None):
             types.append("efficacy")
-        if mechanisms and (mech_verb or eff_verb) and not negated:
+        if not negated and mechanisms and (mech_verb or eff_verb):
             types.append("mechanism")
         safety_core = [c for c in safety if c not in PAIN_LIKE_SAFETY]
         if safety_claim and (safety_core or not eff_verb or s.has("safety_minimizer")):
             types.append("safety")
-        if _comparative(s, comparators) and not negated:
+        if not negated and _comparative(s, comparators):
             types.append("comparative")
+        kinds = {lex.concepts[c].kind for c in s.concept_ids(lex) if c in lex.concepts}
+        if comparators:
+            kinds.add("comparator")
+        return Analysis(sentence=s, context=context, subject=subject, implicit=implicit, linked=linked,
+                        heading_ok=heading_ok, negated=negated, rule_types=types, concept_kinds=kinds)
+
+    def _build(self, a: Analysis, probs: dict[str, float] | None) -> list[Claim]:
+        model_says_claim = probs is not None and probs["claim"] >= MODEL_ADD_THRESHOLD
+        if a.subject is None:
+            return []
+        types = list(a.rule_types) if a.rule_claim else []
+        if probs is not None:
+            if a.rule_claim and probs["claim"] < MODEL_VETO_THRESHOLD:
+                types = []  # the model is confident this is not a claim (a label, a procedure)
+            elif model_says_claim and not a.negated:
+                types.extend(t for t in CLAIM_TYPES if t not in types and probs[t] >= MODEL_ADD_THRESHOLD)
         if not types:
             return []
-
+        s, lex = a.sentence, self.lexicon
         qualifiers = read_qualifiers(s.cues)
-        if context is not None:
-            merge(qualifiers, read_qualifiers(context.cues), INHERITED_QUALIFIERS)
+        if a.context is not None:
+            merge(qualifiers, read_qualifiers(a.context.cues), INHERITED_QUALIFIERS)
+        comparators = [cid for cid in s.concept_ids(lex, "intervention") if cid != a.subject]
         concepts = sorted(set(s.concept_ids(lex)) | set(comparators))
         start, end = s.unit.to_source(s.start, s.end)
-        label = lex.concepts[subject].label if subject in lex.concepts else subject
-        confidence = 0.9 if not implicit else 0.75
-        return [
-            Claim(
-                claim_type=t,
-                text=s.text,
-                start=start,
-                end=end,
-                intervention=subject,
-                intervention_label=label,
-                concepts=concepts,
-                qualifiers=_copy(qualifiers),
-                in_list=context is not None,
-                confidence=confidence,
-                explicit_subject=not implicit,
-            )
-            for t in types
-        ]
+        label = lex.concepts[a.subject].label if a.subject in lex.concepts else a.subject
+        prior = RULE_PRIOR_IMPLICIT if a.implicit else RULE_PRIOR_EXPLICIT
+        claims = []
+        for t in types:
+            if probs is None:
+                confidence = prior
+            elif a.rule_claim and t in a.rule_types:
+                confidence = 0.5 * prior + 0.5 * min(probs["claim"], probs[t]) + 0.05
+            else:
+                confidence = min(probs["claim"], probs[t])
+            claims.append(Claim(
+                claim_type=t, text=s.text, start=start, end=end, intervention=a.subject,
+                intervention_label=label, concepts=concepts, qualifiers=_copy(qualifiers),
+                in_list=a.context is not None, confidence=round(min(confidence, 1.0), 3),
+                explicit_subject=not a.implicit,
+            ))
+        return claims
 
 
 NOUN_KINDS = ("condition", "outcome", "intervention")

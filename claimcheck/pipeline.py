@@ -45,7 +45,12 @@ class Checker:
         evidence_dirs: Iterable[str | Path] = (),
         rules_dir: str | Path | None = None,
         today: dt.date | None = None,
+        use_model: bool | None = None,
+        model_dir: str | Path | None = None,
+        min_confidence: float = 0.0,
     ) -> None:
+        """use_model: None uses the shipped classifier when present; True requires it
+        (a missing or tampered model raises ModelError); False uses the rules alone."""
         self.rules_dir = Path(rules_dir) if rules_dir else bundled_dir("rules")
         self.lexicon: Lexicon = load_lexicon(self.rules_dir)
         self.evidence = EvidenceBase.load(
@@ -56,6 +61,14 @@ class Checker:
         self.today = today or dt.date.today()
         self._nlp = None
         self.extractor = ClaimExtractor(self.lexicon)
+        self.min_confidence = min_confidence
+        self.model = None
+        if use_model is not False:
+            from claimcheck.classifier import ClaimClassifier
+
+            folder = Path(model_dir) if model_dir else bundled_dir("models")
+            if use_model or (folder / "manifest.json").is_file():
+                self.model = ClaimClassifier.load(folder)
 
     @property
     def nlp(self):
@@ -106,7 +119,10 @@ class Checker:
 
     def check_document(self, document: Document) -> FileResult:
         docs = list(self.nlp.pipe(u.text for u in document.units))
-        claims = self.extractor.extract(document, docs)
+        scorer = self.model.predict_proba if self.model is not None else None
+        claims = [
+            c for c in self.extractor.extract(document, docs, scorer) if c.confidence >= self.min_confidence
+        ]
         findings: list[Finding] = []
         notices: list[str] = []
         for claim in claims:

@@ -95,6 +95,7 @@ class Qualifiers:
 
     hedge: list[str] = field(default_factory=list)
     absolute: list[str] = field(default_factory=list)
+    mechanism_overstatement: list[str] = field(default_factory=list)
     magnitude: list[str] = field(default_factory=list)
     speed: list[str] = field(default_factory=list)
     durability: list[str] = field(default_factory=list)

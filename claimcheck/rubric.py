@@ -104,10 +104,12 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
     steps: list[str] = []
     if q.absolute:
         steps.append(f"certainty wording {_quote(q.absolute)} overstates the evidence")
+    if q.mechanism_overstatement and claim.claim_type == "mechanism":
+        steps.append(f"states a mechanism as complete fact {_quote(q.mechanism_overstatement)}")
     if q.magnitude:
         steps.append(f"magnitude wording {_quote(q.magnitude)} overstates the evidence")
     limits = set(entry.scope_limits)
-    if q.speed and (limits & {"no_speed", "short_term"} or entry.verdict != "supported"):
+    if q.speed and ("no_speed" in limits or entry.verdict != "supported"):
         steps.append(f"speed wording {_quote(q.speed)} goes beyond the evidence's scope")
     if q.durability and "short_term" in limits:
         steps.append(f"durability wording {_quote(q.durability)} goes beyond short-term evidence")

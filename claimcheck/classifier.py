@@ -1,0 +1,186 @@
+"""The trained claim detector: TF-IDF n-grams and one logistic regression per label.
+
+Labels: ``claim`` (is this sentence a health claim at all) and one per claim type. The
+model is saved as plain data: ``model.json`` (vocabularies, settings, versions) and
+``weights.npz`` (IDF vectors, coefficients, intercepts) read with ``allow_pickle=False``,
+plus ``manifest.json`` with SHA-256 checksums verified on load. No pickle anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from claimcheck.records import CLAIM_TYPES
+
+LABELS = ("claim", *CLAIM_TYPES)
+MODEL_FILES = ("model.json", "weights.npz")
+WORD_SETTINGS = {"analyzer": "word", "ngram_range": (1, 2), "min_df": 1, "sublinear_tf": True, "lowercase": True}
+CHAR_SETTINGS = {"analyzer": "char_wb", "ngram_range": (3, 5), "min_df": 2, "sublinear_tf": True, "lowercase": True}
+
+
+class ModelError(Exception):
+    """A model that is missing, tampered with or does not match this claimcheck."""
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Like numpy.savez, but byte-identical for identical arrays (fixed zip timestamps)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(arrays):
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            raw = io.BytesIO()
+            np.lib.format.write_array(raw, np.ascontiguousarray(arrays[name]), allow_pickle=False)
+            zf.writestr(info, raw.getvalue())
+    path.write_bytes(buffer.getvalue())
+
+
+@dataclass
+class ClaimClassifier:
+    """Scores sentences: P(claim) and P(type) for each claim type."""
+
+    word_vocab: dict[str, int]
+    char_vocab: dict[str, int]
+    word_idf: np.ndarray
+    char_idf: np.ndarray
+    coef: np.ndarray  # (labels, features)
+    intercept: np.ndarray  # (labels,)
+    meta: dict
+    rule_vocab: dict[str, int] | None = None  # the rules' findings, as binary features
+
+    def _vectorizers(self):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        word = TfidfVectorizer(vocabulary=self.word_vocab, **WORD_SETTINGS)
+        word.idf_ = self.word_idf
+        char = TfidfVectorizer(vocabulary=self.char_vocab, **CHAR_SETTINGS)
+        char.idf_ = self.char_idf
+        return word, char
+
+    def features(self, texts: list[str], rule_features: list[dict[str, float]] | None = None):
+        from scipy.sparse import hstack
+
+        if not hasattr(self, "_vec"):
+            self._vec = self._vectorizers()
+        word, char = self._vec
+        blocks = [word.transform(texts), char.transform(texts)]
+        blocks.append(rule_matrix(rule_features or [{} for _ in texts], self.rule_vocab or {}))
+        return hstack(blocks).tocsr()
+
+    def predict_proba(self, texts: list[str], rule_features: list[dict[str, float]] | None = None) -> np.ndarray:
+        """Array (len(texts), len(LABELS)) of probabilities."""
+        if not texts:
+            return np.zeros((0, len(LABELS)))
+        scores = self.features(texts, rule_features) @ self.coef.T + self.intercept
+        return 1.0 / (1.0 + np.exp(-scores))
+
+    # -- persistence ---------------------------------------------------------------------
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        model = {
+            "format": "claimcheck-claim-classifier/1",
+            "labels": list(LABELS),
+            "word_settings": {k: list(v) if isinstance(v, tuple) else v for k, v in WORD_SETTINGS.items()},
+            "char_settings": {k: list(v) if isinstance(v, tuple) else v for k, v in CHAR_SETTINGS.items()},
+            "word_vocab": dict(sorted(self.word_vocab.items())),
+            "char_vocab": dict(sorted(self.char_vocab.items())),
+            "rule_vocab": dict(sorted((self.rule_vocab or {}).items())),
+            "meta": self.meta,
+        }
+        (folder / "model.json").write_text(json.dumps(model, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
+        _write_npz(folder / "weights.npz", {
+            "word_idf": self.word_idf, "char_idf": self.char_idf,
+            "coef": self.coef, "intercept": self.intercept,
+        })
+        manifest = {
+            "files": {name: _sha256(folder / name) for name in MODEL_FILES},
+            "versions": self.meta.get("versions", {}),
+            "corpus_sha256": self.meta.get("corpus_sha256"),
+        }
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> ClaimClassifier:
+        folder = Path(folder)
+        manifest_path = folder / "manifest.json"
+        if not manifest_path.is_file():
+            raise ModelError(f"{manifest_path}: model manifest not found (run `claimcheck train`)")
+        try:
+            manifest = json.loads(manifest_path.read_text("utf-8"))
+            expected = manifest["files"]
+        except (ValueError, KeyError, TypeError):
+            raise ModelError(f"{manifest_path}: unreadable model manifest") from None
+        for name in MODEL_FILES:
+            path = folder / name
+            if not path.is_file():
+                raise ModelError(f"{path}: model file missing")
+            if _sha256(path) != expected.get(name):
+                raise ModelError(f"{path}: checksum does not match {manifest_path.name}; "
+                                 "the model was changed after training (retrain with `claimcheck train`)")
+        model = json.loads((folder / "model.json").read_text("utf-8"))
+        if model.get("format") != "claimcheck-claim-classifier/1" or tuple(model.get("labels", ())) != LABELS:
+            raise ModelError(f"{folder / 'model.json'}: unknown model format or labels")
+        with np.load(folder / "weights.npz", allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in ("word_idf", "char_idf", "coef", "intercept")}
+        n_features = len(model["word_vocab"]) + len(model["char_vocab"]) + len(model.get("rule_vocab", {}))
+        if arrays["coef"].shape != (len(LABELS), n_features):
+            raise ModelError(f"{folder / 'weights.npz'}: weights do not match the vocabulary")
+        return cls(word_vocab=model["word_vocab"], char_vocab=model["char_vocab"],
+                   word_idf=arrays["word_idf"], char_idf=arrays["char_idf"],
+                   coef=arrays["coef"], intercept=arrays["intercept"], meta=model["meta"],
+                   rule_vocab=model.get("rule_vocab", {}))
+
+
+def rule_matrix(rows: list[dict[str, float]], vocab: dict[str, int]):
+    """Sparse matrix of the rules' binary features, in a fixed column order."""
+    from scipy.sparse import csr_matrix
+
+    data, indices, indptr = [], [], [0]
+    for row in rows:
+        for name in sorted(row):
+            if name in vocab:
+                indices.append(vocab[name])
+                data.append(float(row[name]))
+        indptr.append(len(indices))
+    return csr_matrix((data, indices, indptr), shape=(len(rows), len(vocab)), dtype=np.float64)
+
+
+def train(texts: list[str], labels: list[list[str]], meta: dict,
+          rule_features: list[dict[str, float]] | None = None) -> ClaimClassifier:
+    """Fit the vectorizers and one logistic regression per label; deterministic."""
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rule_features = rule_features or [{} for _ in texts]
+    rule_vocab = {name: i for i, name in enumerate(sorted({k for row in rule_features for k in row}))}
+    word = TfidfVectorizer(**WORD_SETTINGS)
+    char = TfidfVectorizer(**CHAR_SETTINGS)
+    x = hstack([word.fit_transform(texts), char.fit_transform(texts), rule_matrix(rule_features, rule_vocab)]).tocsr()
+    coefs, intercepts = [], []
+    for label in LABELS:
+        y = np.array([1 if (label == "claim" and ls) or label in ls else 0 for ls in labels])
+        model = LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000, solver="liblinear", random_state=0)
+        model.fit(x, y)
+        coefs.append(model.coef_[0])
+        intercepts.append(model.intercept_[0])
+    word_vocab = {k: int(v) for k, v in word.vocabulary_.items()}
+    char_vocab = {k: int(v) for k, v in char.vocabulary_.items()}
+    return ClaimClassifier(
+        word_vocab=word_vocab, char_vocab=char_vocab,
+        word_idf=np.asarray(word.idf_, dtype=np.float64), char_idf=np.asarray(char.idf_, dtype=np.float64),
+        coef=np.vstack(coefs).astype(np.float64), intercept=np.asarray(intercepts, dtype=np.float64), meta=meta,
+        rule_vocab=rule_vocab,
+    )

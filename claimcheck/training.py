@@ -1,0 +1,130 @@
+"""Train and evaluate the claim classifier on the project's corpus.
+
+`claimcheck train` fits on the train split and writes models/ (deterministic: the same
+corpus gives byte-identical files). `claimcheck evaluate` reports precision, recall and F1
+on the test split, per claim type and for claim/no-claim, and — when the acceptance
+annotations are present — the seeds score with and without the classifier.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import platform
+from pathlib import Path
+
+from claimcheck.classifier import LABELS, ClaimClassifier, train
+from claimcheck.corpus import Sentence, corpus_dir, corpus_sha256, load_corpus
+from claimcheck.rules import bundled_dir
+
+DECISION_THRESHOLD = 0.5
+
+
+def models_dir() -> Path:
+    local = Path.cwd() / "models"
+    return local if (Path.cwd() / "pyproject.toml").is_file() and local.is_dir() else bundled_dir("models")
+
+
+def _versions() -> dict[str, str]:
+    import numpy
+    import scipy
+    import sklearn
+
+    return {"scikit-learn": sklearn.__version__, "numpy": numpy.__version__, "scipy": scipy.__version__,
+            "python": platform.python_version()}
+
+
+def rule_features(sentences: list[Sentence]) -> list[dict[str, float]]:
+    """What the rules read in each corpus line, read in its document (so a bullet sees
+    its lead-in): the same features the Checker hands the model at run time."""
+    from claimcheck.documents import _make_unit, _mark_leadins
+    from claimcheck.pipeline import Checker
+    from claimcheck.records import Document, Piece
+
+    checker = Checker(use_model=False)
+    by_doc: dict[str, list[int]] = {}
+    for i, sentence in enumerate(sentences):
+        by_doc.setdefault(sentence.doc, []).append(i)
+    out: list[dict[str, float]] = [{} for _ in sentences]
+    for doc_id in sorted(by_doc):
+        units, owners, offset, parts = [], [], 0, []
+        for i in by_doc[doc_id]:
+            text = sentences[i].text
+            unit = _make_unit("line", [Piece(text, offset, offset + len(text))])
+            parts.append(text)
+            offset += len(text) + 1
+            if unit is not None:
+                units.append(unit)
+                owners.append(i)
+        if not units:
+            continue
+        _mark_leadins(units)
+        document = Document(path=doc_id, source="\n".join(parts), fmt="text", units=units)
+        docs = list(checker.nlp.pipe(u.text for u in units))
+        owner_of = {id(u): i for u, i in zip(units, owners, strict=True)}
+        for analysis in checker.extractor.analyze(document, docs, whole_units=True):
+            out[owner_of[id(analysis.sentence.unit)]] = analysis.features()
+    return out
+
+
+def train_model(corpus: Path | None = None, out: Path | None = None) -> tuple[ClaimClassifier, Path]:
+    corpus = Path(corpus) if corpus else corpus_dir()
+    sentences = [s for s in load_corpus(corpus) if s.split == "train"]
+    meta = {
+        "corpus_sha256": corpus_sha256(corpus),
+        "train_sentences": len(sentences),
+        "versions": _versions(),
+        "decision_threshold": DECISION_THRESHOLD,
+    }
+    model = train([s.text for s in sentences], [list(s.labels) for s in sentences], meta, rule_features(sentences))
+    out = Path(out) if out else models_dir()
+    model.save(out)
+    return model, out
+
+
+def _prf(gold: list[bool], pred: list[bool]) -> dict[str, float]:
+    tp = sum(g and p for g, p in zip(gold, pred, strict=True))
+    fp = sum(p and not g for g, p in zip(gold, pred, strict=True))
+    fn = sum(g and not p for g, p in zip(gold, pred, strict=True))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "support": sum(gold)}
+
+
+def evaluate_split(model: ClaimClassifier, split: str = "test", corpus: Path | None = None) -> dict:
+    sentences = [s for s in load_corpus(corpus) if s.split == split]
+    probs = model.predict_proba([s.text for s in sentences], rule_features(sentences))
+    result: dict = {"split": split, "sentences": len(sentences)}
+    per_label = {}
+    for j, label in enumerate(LABELS):
+        gold = [bool(s.labels) if label == "claim" else label in s.labels for s in sentences]
+        pred = [bool(p[j] >= DECISION_THRESHOLD) for p in probs]
+        per_label[label] = _prf(gold, pred)
+    result["claim_vs_no_claim"] = per_label.pop("claim")
+    result["per_type"] = per_label
+    result["macro_f1_types"] = round(sum(v["f1"] for v in per_label.values()) / len(per_label), 4)
+    return result
+
+
+def seeds_scores(shared: Path) -> dict | None:
+    """The acceptance score on the seed articles, with and without the classifier."""
+    score_py = shared / "acceptance" / "score.py"
+    seeds = shared / "seeds"
+    if not score_py.is_file() or not seeds.is_dir():
+        return None
+    spec = importlib.util.spec_from_file_location("claimcheck_acceptance_score", score_py)
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    from claimcheck.pipeline import Checker
+    from claimcheck.report.json_report import render_json
+
+    out = {}
+    gold = scorer.load_gold(shared / "acceptance" / "seeds.gold.jsonl")
+    docs = {p.name for p in seeds.iterdir() if p.is_file()} & {k[0] for k in gold}
+    for name, use_model in (("rules_only", False), ("rules_and_classifier", True)):
+        checker = Checker(use_model=use_model)
+        report = json.loads(render_json(checker.check_paths([str(seeds)])))
+        out[name] = {k: (round(v, 4) if isinstance(v, float) else v)
+                     for k, v in scorer.score(gold, scorer.load_findings(report), docs).items()}
+    return out
