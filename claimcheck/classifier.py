@@ -100,10 +100,15 @@ class ClaimClassifier:
             "meta": self.meta,
         }
         (folder / "model.json").write_text(json.dumps(model, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
-        _write_npz(folder / "weights.npz", {
-            "word_idf": self.word_idf, "char_idf": self.char_idf,
-            "coef": self.coef, "intercept": self.intercept,
-        })
+        _write_npz(
+            folder / "weights.npz",
+            {
+                "word_idf": self.word_idf,
+                "char_idf": self.char_idf,
+                "coef": self.coef,
+                "intercept": self.intercept,
+            },
+        )
         manifest = {
             "files": {name: _sha256(folder / name) for name in MODEL_FILES},
             "versions": self.meta.get("versions", {}),
@@ -127,8 +132,10 @@ class ClaimClassifier:
             if not path.is_file():
                 raise ModelError(f"{path}: model file missing")
             if _sha256(path) != expected.get(name):
-                raise ModelError(f"{path}: checksum does not match {manifest_path.name}; "
-                                 "the model was changed after training (retrain with `claimcheck train`)")
+                raise ModelError(
+                    f"{path}: checksum does not match {manifest_path.name}; "
+                    "the model was changed after training (retrain with `claimcheck train`)"
+                )
         model = json.loads((folder / "model.json").read_text("utf-8"))
         if model.get("format") != "claimcheck-claim-classifier/1" or tuple(model.get("labels", ())) != LABELS:
             raise ModelError(f"{folder / 'model.json'}: unknown model format or labels")
@@ -137,10 +144,16 @@ class ClaimClassifier:
         n_features = len(model["word_vocab"]) + len(model["char_vocab"]) + len(model.get("rule_vocab", {}))
         if arrays["coef"].shape != (len(LABELS), n_features):
             raise ModelError(f"{folder / 'weights.npz'}: weights do not match the vocabulary")
-        return cls(word_vocab=model["word_vocab"], char_vocab=model["char_vocab"],
-                   word_idf=arrays["word_idf"], char_idf=arrays["char_idf"],
-                   coef=arrays["coef"], intercept=arrays["intercept"], meta=model["meta"],
-                   rule_vocab=model.get("rule_vocab", {}))
+        return cls(
+            word_vocab=model["word_vocab"],
+            char_vocab=model["char_vocab"],
+            word_idf=arrays["word_idf"],
+            char_idf=arrays["char_idf"],
+            coef=arrays["coef"],
+            intercept=arrays["intercept"],
+            meta=model["meta"],
+            rule_vocab=model.get("rule_vocab", {}),
+        )
 
 
 def rule_matrix(rows: list[dict[str, float]], vocab: dict[str, int]):
@@ -157,8 +170,9 @@ def rule_matrix(rows: list[dict[str, float]], vocab: dict[str, int]):
     return csr_matrix((data, indices, indptr), shape=(len(rows), len(vocab)), dtype=np.float64)
 
 
-def train(texts: list[str], labels: list[list[str]], meta: dict,
-          rule_features: list[dict[str, float]] | None = None) -> ClaimClassifier:
+def train(
+    texts: list[str], labels: list[list[str]], meta: dict, rule_features: list[dict[str, float]] | None = None
+) -> ClaimClassifier:
     """Fit the vectorizers and one logistic regression per label; deterministic."""
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -179,8 +193,12 @@ def train(texts: list[str], labels: list[list[str]], meta: dict,
     word_vocab = {k: int(v) for k, v in word.vocabulary_.items()}
     char_vocab = {k: int(v) for k, v in char.vocabulary_.items()}
     return ClaimClassifier(
-        word_vocab=word_vocab, char_vocab=char_vocab,
-        word_idf=np.asarray(word.idf_, dtype=np.float64), char_idf=np.asarray(char.idf_, dtype=np.float64),
-        coef=np.vstack(coefs).astype(np.float64), intercept=np.asarray(intercepts, dtype=np.float64), meta=meta,
+        word_vocab=word_vocab,
+        char_vocab=char_vocab,
+        word_idf=np.asarray(word.idf_, dtype=np.float64),
+        char_idf=np.asarray(char.idf_, dtype=np.float64),
+        coef=np.vstack(coefs).astype(np.float64),
+        intercept=np.asarray(intercepts, dtype=np.float64),
+        meta=meta,
         rule_vocab=rule_vocab,
     )

@@ -111,7 +111,9 @@ def check(
     model: Annotated[
         bool, typer.Option("--model/--no-model", help="Use the trained claim classifier as well as the rules.")
     ] = True,
-    model_dir: Annotated[Path | None, typer.Option(help="Folder of a trained model (default: the shipped one).")] = None,
+    model_dir: Annotated[
+        Path | None, typer.Option(help="Folder of a trained model (default: the shipped one).")
+    ] = None,
 ) -> None:
     """Check files for health claims and report a verdict for each."""
     from claimcheck.pipeline import Report, worst
@@ -120,8 +122,7 @@ def check(
     if stdin_format not in ("text", "markdown", "html"):
         _error(f"--stdin-format: {stdin_format!r} is not one of text, markdown, html")
         raise typer.Exit(2)
-    checker = _checker(evidence, min_confidence=min_confidence, use_model=None if model else False,
-                       model_dir=model_dir)
+    checker = _checker(evidence, min_confidence=min_confidence, use_model=None if model else False, model_dir=model_dir)
     report = Report()
     file_paths = [p for p in paths if p != "-"]
     if "-" in paths:
@@ -232,15 +233,19 @@ def train_command(
     except CorpusError as exc:
         _error(str(exc))
         raise typer.Exit(2) from None
-    typer.echo(f"trained on {model.meta['train_sentences']} sentences; wrote {folder}/model.json, "
-               f"weights.npz, manifest.json (corpus sha256 {model.meta['corpus_sha256'][:12]})")
+    typer.echo(
+        f"trained on {model.meta['train_sentences']} sentences; wrote {folder}/model.json, "
+        f"weights.npz, manifest.json (corpus sha256 {model.meta['corpus_sha256'][:12]})"
+    )
 
 
 @app.command()
 def evaluate(
     corpus: Annotated[Path | None, typer.Option(help="Corpus folder (default: corpus/docs).")] = None,
     model_dir: Annotated[Path | None, typer.Option(help="Model folder (default: models/).")] = None,
-    shared: Annotated[Path | None, typer.Option(help="Folder with acceptance/ and seeds/ (default: ../shared).")] = None,
+    shared: Annotated[
+        Path | None, typer.Option(help="Folder with acceptance/ and seeds/ (default: ../shared).")
+    ] = None,
     split: Annotated[str, typer.Option(help="Corpus split to evaluate on.")] = "test",
 ) -> None:
     """Precision, recall and F1 on the held-out split; writes models/metrics.json."""
@@ -261,15 +266,18 @@ def evaluate(
     row = metrics["claim_vs_no_claim"]
     typer.echo(f"  {'claim/no-claim':15} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}")
     for label, row in metrics["per_type"].items():
-        typer.echo(f"  {label:15} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}"
-                   f"  (n={row['support']})")
+        typer.echo(
+            f"  {label:15} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}  (n={row['support']})"
+        )
     typer.echo(f"  macro-F1 over types: {metrics['macro_f1_types']:.3f}")
     seeds = seeds_scores(shared or Path.cwd().parent / "shared")
     if seeds:
         metrics["seeds"] = seeds
         for name, score in seeds.items():
-            typer.echo(f"  seeds, {name:22} recall {score['recall']:.3f}  precision {score['precision']:.3f}  "
-                       f"type recall {score['type_recall']:.3f}  verdict acc {score['verdict_acc']:.3f}")
+            typer.echo(
+                f"  seeds, {name:22} recall {score['recall']:.3f}  precision {score['precision']:.3f}  "
+                f"type recall {score['type_recall']:.3f}  verdict acc {score['verdict_acc']:.3f}"
+            )
     write_atomic(folder / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     typer.echo(f"wrote {folder / 'metrics.json'}")
 

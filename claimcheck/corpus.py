@@ -72,9 +72,16 @@ def load_corpus(folder: Path | None = None) -> list[Sentence]:
             text = record["text"]
             if not isinstance(text, str) or not text.strip():
                 raise CorpusError(f"{where}: text: must be a non-empty string")
-            out.append(Sentence(doc=record["doc"], intervention=record["intervention"],
-                                register=record["register"], text=text, labels=tuple(sorted(set(labels))),
-                                split=split_of(record["doc"])))
+            out.append(
+                Sentence(
+                    doc=record["doc"],
+                    intervention=record["intervention"],
+                    register=record["register"],
+                    text=text,
+                    labels=tuple(sorted(set(labels))),
+                    split=split_of(record["doc"]),
+                )
+            )
     return out
 
 

@@ -190,10 +190,15 @@ class Analysis:
         feats = {f"rule:{t}": 1.0 for t in self.rule_types if self.rule_claim}
         feats.update({f"kind:{k}": 1.0 for k in self.concept_kinds})
         feats.update({f"cue:{c.label_}": 1.0 for c in s.cues})
-        for name, on in (("explicit_subject", not self.implicit), ("linked", self.linked),
-                         ("leadin", self.context is not None), ("negated", self.negated),
-                         ("heading", s.unit.kind == "heading"), ("list_item", s.unit.kind == "list_item"),
-                         ("heading_ok", self.heading_ok)):
+        for name, on in (
+            ("explicit_subject", not self.implicit),
+            ("linked", self.linked),
+            ("leadin", self.context is not None),
+            ("negated", self.negated),
+            ("heading", s.unit.kind == "heading"),
+            ("list_item", s.unit.kind == "list_item"),
+            ("heading_ok", self.heading_ok),
+        ):
             if on:
                 feats[f"flag:{name}"] = 1.0
         return feats
@@ -268,8 +273,12 @@ class ClaimExtractor:
         safety = s.concept_ids(lex, "safety")
         safety_claim = (
             bool(safety)
-            and (s.has("safety_assertion") or s.has("safety_minimizer") or s.has("risk_figure")
-                 or s.has("avoidable_with_training"))
+            and (
+                s.has("safety_assertion")
+                or s.has("safety_minimizer")
+                or s.has("risk_figure")
+                or s.has("avoidable_with_training")
+            )
             and (not s.has("advice") or s.has("safety_minimizer"))
         )
         heading_ok = True
@@ -279,8 +288,13 @@ class ClaimExtractor:
             )
         linked = True
         if implicit:
-            linked = (s.has("implicit_subject") or context is not None or safety_claim
-                      or _starts_with_cue(s, "efficacy_verb") or _starts_with_cue(s, "mechanism_verb"))
+            linked = (
+                s.has("implicit_subject")
+                or context is not None
+                or safety_claim
+                or _starts_with_cue(s, "efficacy_verb")
+                or _starts_with_cue(s, "mechanism_verb")
+            )
             subject = primary
         comparators = [cid for cid in s.concept_ids(lex, "intervention") if cid != subject]
         conditions = s.concept_ids(lex, "condition") + s.concept_ids(lex, "outcome")
@@ -301,8 +315,17 @@ class ClaimExtractor:
         kinds = {lex.concepts[c].kind for c in s.concept_ids(lex) if c in lex.concepts}
         if comparators:
             kinds.add("comparator")
-        return Analysis(sentence=s, context=context, subject=subject, implicit=implicit, linked=linked,
-                        heading_ok=heading_ok, negated=negated, rule_types=types, concept_kinds=kinds)
+        return Analysis(
+            sentence=s,
+            context=context,
+            subject=subject,
+            implicit=implicit,
+            linked=linked,
+            heading_ok=heading_ok,
+            negated=negated,
+            rule_types=types,
+            concept_kinds=kinds,
+        )
 
     def _build(self, a: Analysis, probs: dict[str, float] | None) -> list[Claim]:
         model_says_claim = probs is not None and probs["claim"] >= MODEL_ADD_THRESHOLD
@@ -333,16 +356,25 @@ class ClaimExtractor:
                 confidence = 0.5 * prior + 0.5 * min(probs["claim"], probs[t]) + 0.05
             else:
                 confidence = min(probs["claim"], probs[t])
-            claims.append(Claim(
-                claim_type=t, text=s.text, start=start, end=end, intervention=a.subject,
-                intervention_label=label, concepts=concepts, qualifiers=_copy(qualifiers),
-                in_list=a.context is not None, confidence=round(min(confidence, 1.0), 3),
-                explicit_subject=not a.implicit,
-            ))
+            claims.append(
+                Claim(
+                    claim_type=t,
+                    text=s.text,
+                    start=start,
+                    end=end,
+                    intervention=a.subject,
+                    intervention_label=label,
+                    concepts=concepts,
+                    qualifiers=_copy(qualifiers),
+                    in_list=a.context is not None,
+                    confidence=round(min(confidence, 1.0), 3),
+                    explicit_subject=not a.implicit,
+                )
+            )
         return claims
 
 
-NOUN_KINDS = ("condition", "outcome", "intervention")
+NOUN_KINDS = ("condition", "intervention")
 CLAIM_CUES = ("efficacy_verb", "mechanism_verb", "comparative", "evaluative")
 # Comparative cues that need an evaluative word ("Unlike acupuncture, it targets muscles" is not a claim).
 WEAK_COMPARATIVE = {

@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 LEMMA_TABLE = Path(__file__).resolve().parent / "data" / "en_lemma_lookup.json.gz"
 # Words whose dictionary lemma would blur a distinction the rules rely on.
 LEMMA_OVERRIDES = {
+    "lower": "lower",
+    "higher": "higher",
+    "faster": "faster",
+    "quicker": "quicker",
+    "greater": "greater",
+    "deeper": "deeper",
+    "fewer": "fewer",
     "better": "better",
     "best": "best",
     "safer": "safer",

@@ -120,9 +120,7 @@ class Checker:
     def check_document(self, document: Document) -> FileResult:
         docs = list(self.nlp.pipe(u.text for u in document.units))
         scorer = self.model.predict_proba if self.model is not None else None
-        claims = [
-            c for c in self.extractor.extract(document, docs, scorer) if c.confidence >= self.min_confidence
-        ]
+        claims = [c for c in self.extractor.extract(document, docs, scorer) if c.confidence >= self.min_confidence]
         findings: list[Finding] = []
         notices: list[str] = []
         for claim in claims:

@@ -107,6 +107,7 @@ class Qualifiers:
     safety_minimizer: list[str] = field(default_factory=list)
     avoidable_with_training: list[str] = field(default_factory=list)
     limitation: list[str] = field(default_factory=list)
+    equivalence: list[str] = field(default_factory=list)
     tradition: list[str] = field(default_factory=list)
     natural: list[str] = field(default_factory=list)
     disclaimer: list[str] = field(default_factory=list)

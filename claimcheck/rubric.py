@@ -37,6 +37,17 @@ RULE_CODES = {
 }
 
 
+# Speed words that describe an immediate effect, which short-term evidence can cover.
+IMMEDIACY = {"immediate", "immediately", "instant", "instantly", "rapid", "rapidly", "right away", "straight away"}
+
+
+def _up(verdict: str, entry: EvidenceEntry) -> str:
+    """One step up, never past mixed for an entry with no human evidence at all."""
+    if verdict == "unsupported":
+        return "mixed" if entry.human_signal else "unsupported"
+    return "supported"
+
+
 def _down(verdict: str, steps: int = 1) -> str:
     return VERDICTS[min(VERDICTS.index(verdict) + steps, len(VERDICTS) - 1)]
 
@@ -85,21 +96,35 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
         f"evidence {entry.id} ({entry.topic}): {entry.verdict}, {entry.certainty} certainty; scope: {entry.scope}"
     ]
 
-    # Entry-specific wording rules (e.g. "no side effects" against common mild side effects).
-    for rule in entry.wording:
-        if getattr(q, rule.cue, None) if hasattr(q, rule.cue) else False:
-            if VERDICTS.index(rule.verdict) > VERDICTS.index(verdict) or rule.verdict != verdict:
-                verdict = rule.verdict
-                reasons.append(f"{_quote(getattr(q, rule.cue))}: {rule.reason} -> {verdict}")
-            return _finish(claim, entry, verdict, reasons)
-
     # Honest statements of the evidence's limits are what the rubric asks for.
     if q.limitation and not (q.absolute or q.magnitude or q.speed):
-        lifted = "supported" if entry.human_signal or entry.verdict != "unsupported" else "mixed"
+        if q.hedge or q.durability:
+            lifted = _up(verdict, entry)
+            note = "hedged claim that also states the evidence's limits"
+        else:
+            lifted, note = "supported", "states the evidence's limits"
         if VERDICTS.index(lifted) < VERDICTS.index(verdict):
-            reasons.append(f"states the evidence's limits ({_quote(q.limitation)}) -> {lifted}")
+            reasons.append(f"{note} ({_quote(q.limitation)}) -> {lifted}")
             verdict = lifted
         return _finish(claim, entry, verdict, reasons)
+    # "About as effective as" is the comparison the evidence most often supports.
+    if claim.claim_type == "comparative" and q.equivalence and not (q.absolute or q.magnitude):
+        lifted = _up(verdict, entry)
+        if VERDICTS.index(lifted) < VERDICTS.index(verdict):
+            reasons.append(f"claims only comparability ({_quote(q.equivalence)}) -> {lifted}")
+            verdict = lifted
+        return _finish(claim, entry, verdict, reasons)
+
+    # Entry-specific wording rules (e.g. "no side effects" against common mild side effects).
+    for rule in entry.wording:
+        words = getattr(q, rule.cue, None) or []
+        if rule.cue == "research_appeal" and not _uncited_appeal(words):
+            words = []
+        if words:
+            if rule.verdict != verdict:
+                verdict = rule.verdict
+                reasons.append(f"{_quote(words)}: {rule.reason} -> {verdict}")
+            return _finish(claim, entry, verdict, reasons)
 
     steps: list[str] = []
     if q.absolute:
@@ -109,8 +134,9 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
     if q.magnitude:
         steps.append(f"magnitude wording {_quote(q.magnitude)} overstates the evidence")
     limits = set(entry.scope_limits)
-    if q.speed and ("no_speed" in limits or entry.verdict != "supported"):
-        steps.append(f"speed wording {_quote(q.speed)} goes beyond the evidence's scope")
+    recovery_speed = [w for w in q.speed if w not in IMMEDIACY]
+    if (recovery_speed and entry.verdict != "supported") or (q.speed and "no_speed" in limits):
+        steps.append(f"speed wording {_quote(recovery_speed or q.speed)} goes beyond the evidence's scope")
     if q.durability and "short_term" in limits:
         steps.append(f"durability wording {_quote(q.durability)} goes beyond short-term evidence")
     if q.population:
@@ -127,7 +153,11 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
         if new != verdict:
             reasons.append(f"{len(steps)} step(s) down: {verdict} -> {new}")
         verdict = new
-    elif entry.verdict == "mixed" and q.hedge and (q.short_term or "short_term" not in limits):
+    elif (
+        entry.verdict == "mixed"
+        and q.hedge
+        and (q.short_term or any(w in IMMEDIACY for w in q.speed) or "short_term" not in limits)
+    ):
         reasons.append(f"hedged ({_quote(q.hedge)}) and within the evidence's scope -> supported as stated")
         verdict = "supported"
     elif entry.verdict == "unsupported" and q.hedge and entry.human_signal:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from claimcheck.yamlio import SchemaError, check_keys, line_of, load_yaml, require
 
-CONCEPT_KINDS = ("intervention", "condition", "outcome", "mechanism", "safety")
+CONCEPT_KINDS = ("intervention", "condition", "outcome", "mechanism", "safety", "comparison")
 
 
 def bundled_dir(name: str) -> Path:

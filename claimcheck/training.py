@@ -30,8 +30,12 @@ def _versions() -> dict[str, str]:
     import scipy
     import sklearn
 
-    return {"scikit-learn": sklearn.__version__, "numpy": numpy.__version__, "scipy": scipy.__version__,
-            "python": platform.python_version()}
+    return {
+        "scikit-learn": sklearn.__version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "python": platform.python_version(),
+    }
 
 
 def rule_features(sentences: list[Sentence]) -> list[dict[str, float]]:
@@ -125,6 +129,8 @@ def seeds_scores(shared: Path) -> dict | None:
     for name, use_model in (("rules_only", False), ("rules_and_classifier", True)):
         checker = Checker(use_model=use_model)
         report = json.loads(render_json(checker.check_paths([str(seeds)])))
-        out[name] = {k: (round(v, 4) if isinstance(v, float) else v)
-                     for k, v in scorer.score(gold, scorer.load_findings(report), docs).items()}
+        out[name] = {
+            k: (round(v, 4) if isinstance(v, float) else v)
+            for k, v in scorer.score(gold, scorer.load_findings(report), docs).items()
+        }
     return out

@@ -1,0 +1,76 @@
+"""Rules and evidence are data: every entry carries examples, and the examples must hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimcheck.evidence import EvidenceBase
+from claimcheck.rules import bundled_dir, load_lexicon
+
+LEXICON = load_lexicon()
+EVIDENCE = EvidenceBase.load(known_concepts=set(LEXICON.concepts))
+ENTRIES = sorted(EVIDENCE.entries.values(), key=lambda e: e.id)
+
+
+def test_bundled_evidence_has_an_entry_per_dry_needling_topic():
+    dn = [e for e in ENTRIES if e.intervention == "dry_needling"]
+    assert len(dn) == 57
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.id)
+def test_every_entry_has_examples_and_citations(entry):
+    assert entry.examples, f"{entry.source}:{entry.line}: {entry.id} has no examples"
+    assert entry.counter_examples, f"{entry.source}:{entry.line}: {entry.id} has no counter-examples"
+    assert entry.citations
+
+
+def _findings_for(checker, intervention_label: str, text: str):
+    return checker.check_text(text, "example.txt").findings
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.id)
+def test_entry_examples_resolve_to_the_entry(checker, entry):
+    for example in entry.examples:
+        findings = [f for f in checker.check_text(example.text, "example.txt").findings if f.evidence_id == entry.id]
+        assert findings, f"{entry.id}: example does not resolve to it: {example.text!r}"
+        verdicts = {f.verdict for f in findings}
+        assert example.verdict in verdicts, f"{entry.id}: {example.text!r} got {verdicts}, expected {example.verdict}"
+    for counter in entry.counter_examples:
+        ids = {f.evidence_id for f in checker.check_text(counter, "example.txt").findings}
+        assert entry.id not in ids, f"{entry.id}: counter-example resolves to it: {counter!r}"
+
+
+CONCEPTS = sorted(LEXICON.concepts.values(), key=lambda c: c.id)
+
+
+@pytest.mark.parametrize("concept", CONCEPTS, ids=lambda c: c.id)
+def test_concept_examples_contain_the_concept(checker, concept):
+    from claimcheck.nlp import CONCEPTS_KEY
+
+    assert concept.examples
+    for example in concept.examples:
+        doc = checker.nlp(example)
+        labels = {s.label_ for s in doc.spans[CONCEPTS_KEY]}
+        assert concept.id in labels, f"{concept.source}:{concept.line}: {concept.id} not found in {example!r}"
+
+
+CUES = sorted(LEXICON.cues.values(), key=lambda c: c.id)
+
+
+@pytest.mark.parametrize("cue", CUES, ids=lambda c: c.id)
+def test_cue_examples_contain_the_cue(checker, cue):
+    from claimcheck.nlp import CUES_KEY
+
+    assert cue.examples
+    for example in cue.examples:
+        doc = checker.nlp(example)
+        labels = {s.label_ for s in doc.spans[CUES_KEY]}
+        assert cue.id in labels, f"{cue.source}:{cue.line}: {cue.id} not found in {example!r}"
+    for counter in cue.counter_examples:
+        doc = checker.nlp(counter)
+        labels = {s.label_ for s in doc.spans[CUES_KEY]}
+        assert cue.id not in labels, f"{cue.id} found in counter-example {counter!r}"
+
+
+def test_bundled_rules_dir_exists():
+    assert (bundled_dir("rules") / "cues.yaml").is_file()
