@@ -347,6 +347,9 @@ class ClaimExtractor:
         concepts = sorted(set(s.concept_ids(lex)) | set(comparators))
         start, end = s.unit.to_source(s.start, s.end)
         label = lex.concepts[a.subject].label if a.subject in lex.concepts else a.subject
+        if a.subject == NAMED_THERAPY:
+            named = [c.text for c in s.concepts if c.label_ == NAMED_THERAPY]
+            label = named[0] if named else label
         prior = RULE_PRIOR_IMPLICIT if a.implicit else RULE_PRIOR_EXPLICIT
         claims = []
         for t in types:
@@ -375,6 +378,7 @@ class ClaimExtractor:
 
 
 NOUN_KINDS = ("condition", "intervention")
+NAMED_THERAPY = "named_therapy"  # the lexicon's catch-all for therapies with no evidence file
 CLAIM_CUES = ("efficacy_verb", "mechanism_verb", "comparative", "evaluative")
 # Comparative cues that need an evaluative word ("Unlike acupuncture, it targets muscles" is not a claim).
 WEAK_COMPARATIVE = {

@@ -95,10 +95,18 @@ class ConceptMatcher:
         self.lemma = PhraseMatcher(nlp.vocab, attr="LEMMA")
         self.tokens = Matcher(nlp.vocab)
         self.kind_of: dict[str, str] = {}
-        for concept in lexicon.concepts.values():
-            self._add(nlp, f"C:{concept.id}", concept.terms, concept.patterns)
-        for cue in lexicon.cues.values():
-            self._add(nlp, f"Q:{cue.id}", cue.terms, cue.patterns)
+        from spacy.errors import MatchPatternError
+
+        from claimcheck.yamlio import SchemaError
+
+        for item, prefix in [(c, "C") for c in lexicon.concepts.values()] + [(q, "Q") for q in lexicon.cues.values()]:
+            try:
+                self._add(nlp, f"{prefix}:{item.id}", item.terms, item.patterns)
+            except MatchPatternError as exc:
+                detail = " ".join(str(exc).split())[-160:]
+                raise SchemaError(
+                    item.source, item.line, f"{item.id}.patterns", f"invalid spaCy pattern: {detail}"
+                ) from None
 
     def _add(self, nlp: Language, key: str, terms: list[str], patterns: list[list[dict]]) -> None:
         if terms:
