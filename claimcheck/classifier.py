@@ -186,7 +186,7 @@ def train(
     coefs, intercepts = [], []
     for label in LABELS:
         y = np.array([1 if (label == "claim" and ls) or label in ls else 0 for ls in labels])
-        model = LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000, solver="liblinear", random_state=0)
+        model = LogisticRegression(C=32.0, class_weight="balanced", max_iter=3000, solver="liblinear", random_state=0)
         model.fit(x, y)
         coefs.append(model.coef_[0])
         intercepts.append(model.intercept_[0])
