@@ -213,6 +213,32 @@ def evidence_list(evidence: Annotated[list[Path] | None, typer.Option("--evidenc
         typer.echo(f"{entry.id:44} {entry.claim_type:11} {entry.verdict:11} {entry.certainty:9} {entry.topic}")
 
 
+@evidence_app.command("validate")
+def evidence_validate(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Evidence files or folders (default: the bundled base).")
+    ] = None,
+) -> None:
+    """Validate evidence files: schema (with file:line and key), duplicate ids, citations, staleness."""
+    from claimcheck.evidence import validate_paths
+    from claimcheck.rules import bundled_dir, load_lexicon
+
+    targets = list(paths or [bundled_dir("rules") / "evidence"])
+    missing = [p for p in targets if not p.exists()]
+    for p in missing:
+        _error(f"{p}: no such file or directory")
+    report = validate_paths([p for p in targets if p.exists()], set(load_lexicon().concepts))
+    for warning in report.warnings:
+        typer.echo(f"warning: {warning}")
+    for error in report.errors:
+        typer.echo(f"error: {error}")
+    typer.echo(
+        f"{report.files} file(s), {report.entries} entries: {len(report.errors)} error(s), "
+        f"{len(report.warnings)} warning(s)"
+    )
+    raise typer.Exit(2 if report.errors or missing else 0)
+
+
 @evidence_app.command("show")
 def evidence_show(evidence_id: str, evidence: Annotated[list[Path] | None, typer.Option("--evidence")] = None) -> None:
     """Same as `claimcheck explain ID`."""

@@ -228,7 +228,11 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
     )
 
 
-def load_evidence_file(path: Path, known_concepts: set[str] | None = None) -> tuple[str, list[EvidenceEntry]]:
+def load_evidence_file(
+    path: Path, known_concepts: set[str] | None = None, errors: list[SchemaError] | None = None
+) -> tuple[str, list[EvidenceEntry]]:
+    """Load one file. With ``errors``, a bad entry is recorded there and the rest still load
+    (for `claimcheck evidence validate`); without it, the first error is raised."""
     data = load_yaml(path)
     if not isinstance(data, dict):
         raise SchemaError(path, None, "", "expected a mapping with 'intervention' and 'entries'")
@@ -242,7 +246,16 @@ def load_evidence_file(path: Path, known_concepts: set[str] | None = None) -> tu
             f"unknown intervention {intervention!r} (not in rules/lexicon/interventions.yaml)",
         )
     items = require(data, "entries", list, path, "")
-    entries = [_entry(item, path, f"entries[{i}]", intervention, known_concepts) for i, item in enumerate(items)]
+    entries = []
+    for i, item in enumerate(items):
+        try:
+            entries.append(_entry(item, path, f"entries[{i}]", intervention, known_concepts))
+        except SchemaError as exc:
+            if errors is None:
+                raise
+            if exc.line is None:
+                exc.line = line_of(items, i)
+            errors.append(exc)
     return intervention, entries
 
 
@@ -300,3 +313,52 @@ class EvidenceBase:
             return []
         best = max(e.weight for e in pool)
         return sorted((e for e in pool if e.weight == best), key=lambda e: e.id)
+
+
+@dataclass
+class ValidationReport:
+    errors: list[SchemaError]
+    warnings: list[str]
+    entries: int
+    files: int
+
+
+def validate_paths(paths: list[Path], known_concepts: set[str], today: dt.date | None = None) -> ValidationReport:
+    """Check evidence files or folders: schema, duplicate ids, citations, examples, staleness."""
+    files: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            files.extend(sorted(p.glob("*.yaml")))
+        else:
+            files.append(p)
+    errors: list[SchemaError] = []
+    warnings: list[str] = []
+    seen: dict[str, EvidenceEntry] = {}
+    count = 0
+    for path in files:
+        try:
+            _, entries = load_evidence_file(path, known_concepts, errors)
+        except SchemaError as exc:
+            errors.append(exc)
+            continue
+        for entry in entries:
+            count += 1
+            if entry.id in seen:
+                other = seen[entry.id]
+                errors.append(
+                    SchemaError(
+                        path, entry.line, "id", f"duplicate evidence id {entry.id!r} (also {other.source}:{other.line})"
+                    )
+                )
+            seen[entry.id] = entry
+            if entry.basis == "research" and not any(c.pmid or c.doi for c in entry.citations):
+                warnings.append(f"{path}:{entry.line}: {entry.id}: no citation has a PMID or DOI (url only)")
+            if not entry.counter_examples:
+                warnings.append(f"{path}:{entry.line}: {entry.id}: no counter_examples")
+            if entry.is_stale(today):
+                warnings.append(
+                    f"{path}:{entry.line}: CC901 {entry.id}: last_reviewed "
+                    f"{entry.last_reviewed.isoformat()} is over 24 months ago"
+                )
+    return ValidationReport(errors=errors, warnings=warnings, entries=count, files=len(files))

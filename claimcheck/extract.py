@@ -20,7 +20,7 @@ MODEL_LABELS = ("claim", *CLAIM_TYPES)  # the classifier's output columns
 # The model adds a claim (or a type) the rules missed only when it is this sure.
 MODEL_ADD_THRESHOLD = 0.8
 # ... and removes a rule claim only when it is this sure there is none.
-MODEL_VETO_THRESHOLD = 0.1
+MODEL_VETO_THRESHOLD = 0.05
 RULE_PRIOR_EXPLICIT = 0.9
 RULE_PRIOR_IMPLICIT = 0.75
 # Qualifiers a lead-in passes on to each list item under it.
@@ -333,7 +333,7 @@ class ClaimExtractor:
             return []
         types = list(a.rule_types) if a.rule_claim else []
         if probs is not None:
-            if a.rule_claim and probs["claim"] < MODEL_VETO_THRESHOLD:
+            if a.rule_claim and a.implicit and probs["claim"] < MODEL_VETO_THRESHOLD:
                 types = []  # the model is confident this is not a claim (a label, a procedure)
             elif model_says_claim and not a.negated:
                 types.extend(t for t in CLAIM_TYPES if t not in types and probs[t] >= MODEL_ADD_THRESHOLD)

@@ -14,9 +14,18 @@ SHARED = REPO.parent / "shared"
 
 @pytest.fixture(scope="session")
 def checker():
+    """The Checker as shipped: rules, evidence and the trained classifier."""
     from claimcheck import Checker
 
     return Checker()
+
+
+@pytest.fixture(scope="session")
+def rules_checker():
+    """Rules and evidence alone: what the data files promise, independent of the model."""
+    from claimcheck import Checker
+
+    return Checker(use_model=False)
 
 
 def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -24,12 +24,9 @@ def test_every_entry_has_examples_and_citations(entry):
     assert entry.citations
 
 
-def _findings_for(checker, intervention_label: str, text: str):
-    return checker.check_text(text, "example.txt").findings
-
-
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.id)
-def test_entry_examples_resolve_to_the_entry(checker, entry):
+def test_entry_examples_resolve_to_the_entry(rules_checker, entry):
+    checker = rules_checker
     for example in entry.examples:
         findings = [f for f in checker.check_text(example.text, "example.txt").findings if f.evidence_id == entry.id]
         assert findings, f"{entry.id}: example does not resolve to it: {example.text!r}"
