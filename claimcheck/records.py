@@ -182,7 +182,7 @@ class Finding:
         """One line for terminals: what decided the verdict."""
         if not self.evidence_id:
             return self.reasons[0]
-        steps = [r for r in self.reasons[1:] if not r.startswith(("verdict:", "evidence "))]
+        steps = [r for r in self.reasons if not r.startswith(("verdict:", "evidence "))]
         return steps[0] if steps else f"{self.evidence_topic}: {self.certainty} certainty evidence"
 
 
