@@ -148,7 +148,13 @@ class Checker:
                     )
                 findings.append(finding)
         findings.sort(key=lambda f: (f.claim.start, f.claim.end, f.rule, f.evidence_id or ""))
-        return FileResult(path=document.path, findings=findings, notices=sorted(set(notices)))
+        return FileResult(
+            path=document.path,
+            findings=findings,
+            notices=sorted(set(notices)),
+            source=document.source,
+            fmt=document.fmt,
+        )
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[tuple[str, str | None]]:

@@ -192,3 +192,5 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
     notices: list[str] = field(default_factory=list)
+    source: str | None = None  # the decoded source, for reports that show the page itself
+    fmt: str | None = None  # "text" | "markdown" | "html"
