@@ -133,6 +133,44 @@ def _trim_pieces(pieces: list[Piece]) -> tuple[list[Piece], bool]:
     return out, marker
 
 
+MAX_UNIT_CHARS = 20_000  # longer blocks (a 5 MB one-line file) are cut at spaces into several units
+
+
+def _split_long(pieces: list[Piece]) -> list[list[Piece]]:
+    """Cut a huge run of text into units spaCy can take, at whitespace where possible."""
+    text = "".join(p.text for p in pieces)
+    if len(text) <= MAX_UNIT_CHARS:
+        return [pieces]
+    bounds, start = [], 0
+    while start < len(text):
+        end = min(start + MAX_UNIT_CHARS, len(text))
+        if end < len(text):
+            cut = max(text.rfind(". ", start, end), text.rfind(" ", start, end))
+            end = cut + 1 if cut > start else end
+        bounds.append((start, end))
+        start = end
+    out, offsets, pos = [], [], 0
+    for p in pieces:
+        offsets.append(pos)
+        pos += len(p.text)
+    for lo, hi in bounds:
+        chunk = []
+        for p, at in zip(pieces, offsets, strict=True):
+            a, b = max(lo, at), min(hi, at + len(p.text))
+            if a >= b:
+                continue
+            if len(p.text) == p.src_end - p.src_start:
+                chunk.append(Piece(p.text[a - at : b - at], p.src_start + a - at, p.src_start + b - at))
+            else:
+                chunk.append(p)
+        out.append(chunk)
+    return out
+
+
+def _make_units(kind: str, pieces: list[Piece]) -> list[Unit]:
+    return [u for chunk in _split_long(pieces) if (u := _make_unit(kind, chunk)) is not None]
+
+
 def _make_unit(kind: str, pieces: list[Piece]) -> Unit | None:
     pieces, marker = _trim_pieces(pieces)
     if not pieces:
@@ -182,7 +220,7 @@ def _text_units(source: str) -> list[Unit]:
         body = line.rstrip("\r")
         if not body.strip():
             if pending:
-                units.append(_make_unit("line", pending))
+                units.extend(_make_units("line", pending))
                 pending = []
             continue
         if pending:
@@ -190,11 +228,11 @@ def _text_units(source: str) -> list[Unit]:
         pending.append(Piece(body, start, start + len(body)))
         nxt = lines[idx + 1] if idx + 1 < len(lines) else ""
         if not _continues(body, nxt):
-            units.append(_make_unit("line", pending))
+            units.extend(_make_units("line", pending))
             pending = []
     if pending:
-        units.append(_make_unit("line", pending))
-    return [u for u in units if u is not None]
+        units.extend(_make_units("line", pending))
+    return units
 
 
 def _continues(line: str, nxt: str) -> bool:
@@ -236,9 +274,7 @@ def _markdown_units(source: str) -> list[Unit]:
             end_line = tok.map[1]
             block_end = line_starts[end_line] if end_line < len(line_starts) else len(source)
             pieces = _locate_inline(source, block_start, block_end, tok.children or [])
-            unit = _make_unit(pending_kind, pieces)
-            if unit is not None:
-                units.append(unit)
+            units.extend(_make_units(pending_kind, pieces))
             pending_kind = "paragraph"
     return units
 
@@ -369,9 +405,7 @@ class _HTMLUnits(HTMLParser):
 
     def _flush(self) -> None:
         if self.pieces:
-            unit = _make_unit(self.kind, self.pieces)
-            if unit is not None:
-                self.units.append(unit)
+            self.units.extend(_make_units(self.kind, self.pieces))
         self.pieces = []
 
     def handle_starttag(self, tag: str, attrs: list) -> None:

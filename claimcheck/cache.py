@@ -1,0 +1,145 @@
+"""A content-addressed cache of per-file results in .claimcheck_cache/.
+
+Why: spaCy plus the classifier cost far more per sentence than a regex linter, and CI
+re-runs mostly see unchanged pages. A result depends only on the file's bytes and on
+what judged them, so the key is sha256(bytes, claimcheck version, settings), where the
+caller's settings string covers everything else that changes a result: the format the
+bytes are parsed as, min-confidence, and hashes of the rules, evidence and model (see
+``digest_files`` and ``settings_key``). Paths are not in the key: a moved page is a hit.
+
+The folder carries a CACHEDIR.TAG (backup tools skip it) and a .gitignore of "*" (git
+never offers it), like ruff's .ruff_cache. Entries are written atomically, so parallel
+workers never read half an entry; a corrupt or outdated entry is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from claimcheck import __version__
+from claimcheck.records import Citation, Claim, FileResult, Finding, Qualifiers
+
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by claimcheck.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+ENTRY_VERSION = 1
+
+
+def result_to_dict(result: FileResult) -> dict[str, Any]:
+    """Plain JSON-able data for a FileResult, every nested record included."""
+    return dataclasses.asdict(result)
+
+
+def _claim(d: dict[str, Any]) -> Claim:
+    return Claim(**{**d, "qualifiers": Qualifiers(**d["qualifiers"])})
+
+
+def _finding(d: dict[str, Any]) -> Finding:
+    return Finding(**{**d, "claim": _claim(d["claim"]), "citations": [Citation(**c) for c in d["citations"]]})
+
+
+def result_from_dict(d: dict[str, Any]) -> FileResult:
+    """The inverse of result_to_dict; TypeError/KeyError when the shape does not match."""
+    return FileResult(**{**d, "findings": [_finding(f) for f in d["findings"]]})
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=str(path.parent))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def digest_files(paths: Iterable[Path]) -> str:
+    """sha256 over files (folders walked, sorted): names and bytes. For rules, evidence, model."""
+    h = hashlib.sha256()
+    for root in paths:
+        root = Path(root)
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for f in files:
+            name = f.relative_to(root).as_posix() if root.is_dir() else f.name
+            try:
+                data = f.read_bytes()
+            except OSError:
+                data = b"<unreadable>"
+            h.update(f"{name}\0{len(data)}\0".encode())
+            h.update(data)
+        h.update(b"\1")
+    return h.hexdigest()
+
+
+def settings_key(**parts: Any) -> str:
+    """A canonical settings string from named parts (format, min_confidence, digests...)."""
+    return json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
+
+
+class ResultCache:
+    """FileResults stored as JSON files named by their key."""
+
+    def __init__(self, folder: Path = Path(".claimcheck_cache")) -> None:
+        self.folder = Path(folder)
+
+    def key(self, data: bytes, settings: str) -> str:
+        h = hashlib.sha256()
+        for part in (data, __version__.encode(), settings.encode("utf-8")):
+            h.update(len(part).to_bytes(8, "big"))  # length-prefixed: no two inputs collide
+            h.update(part)
+        return h.hexdigest()
+
+    def _entry(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def get(self, key: str, path: str | None = None) -> FileResult | None:
+        """The stored result, or None (missing, corrupt or from another cache version).
+
+        path: the file now being checked; it replaces the stored path, since equal bytes
+        at two paths share an entry."""
+        try:
+            entry = json.loads(self._entry(key).read_text(encoding="utf-8"))
+            if entry.get("version") != ENTRY_VERSION or entry.get("key") != key:
+                return None
+            result = result_from_dict(entry["result"])
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None
+        if path is not None:
+            result.path = path
+        return result
+
+    def _prepare(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tag = self.folder / "CACHEDIR.TAG"
+        if not tag.is_file():
+            _write_atomic(tag, CACHEDIR_TAG)
+        ignore = self.folder / ".gitignore"
+        if not ignore.is_file():
+            _write_atomic(ignore, "*\n")
+
+    def put(self, key: str, result: FileResult) -> bool:
+        """Store a result; False (and no exception) when the folder cannot be written."""
+        text = json.dumps({"version": ENTRY_VERSION, "key": key, "result": result_to_dict(result)})
+        try:
+            self._prepare()
+            _write_atomic(self._entry(key), text)
+        except OSError:
+            return False
+        return True
+
+    def clear(self) -> None:
+        """Remove the cache folder (only if it is ours: it has our CACHEDIR.TAG)."""
+        tag = self.folder / "CACHEDIR.TAG"
+        if tag.is_file() and tag.read_text(encoding="utf-8", errors="replace").startswith(CACHEDIR_TAG[:50]):
+            shutil.rmtree(self.folder, ignore_errors=True)

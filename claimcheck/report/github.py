@@ -1,0 +1,101 @@
+"""GitHub Actions output: workflow commands that become annotations on the changed lines.
+
+One `::error` / `::warning` / `::notice` per finding, worst first, because GitHub shows only
+the first ten annotations of each kind per step. The complete list goes to the step summary
+($GITHUB_STEP_SUMMARY) as the Markdown review, via write_step_summary().
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from claimcheck.records import Finding
+from claimcheck.report.markdown import citation_url, render_markdown, worst_first
+
+COMMANDS = {"unsupported": "error", "mixed": "warning", "supported": "notice"}
+# GitHub rejects a step summary over 1 MiB; keep well under it.
+STEP_SUMMARY_LIMIT = 1_000_000
+
+
+def escape_data(text: str) -> str:
+    """Escape a workflow command's message: %, CR and LF."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """Escape a workflow command's property value: as data, plus ':' and ','."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(kind: str, message: str, **properties: object) -> str:
+    """One workflow command line, e.g. ``::error file=a.md,line=3::message``."""
+    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None)
+    return f"::{kind} {props}::{escape_data(message)}" if props else f"::{kind}::{escape_data(message)}"
+
+
+def _message(f: Finding) -> str:
+    lines = [f'"{" ".join(f.claim.text.split())}"', f.message]
+    if f.evidence_id:
+        evidence = f"evidence: {f.evidence_id} ({f.certainty} certainty)"
+        links = [u for c in f.citations if (u := citation_url(c))]
+        lines.append(evidence + (f" {links[0]}" if links else ""))
+    if f.suggestion:
+        lines.append(f"suggestion: {f.suggestion}")
+    return "\n".join(lines)
+
+
+def render_github(report) -> str:
+    """Workflow commands: findings worst first, then stale-evidence notices and unreadable files."""
+    lines: list[str] = []
+    for result, f in worst_first(report):
+        path = result.path.replace("\\", "/")
+        end_line = max(f.line, f.end_line)
+        end_col = f.end_column if end_line > f.line else max(f.end_column, f.column + 1)
+        lines.append(
+            command(
+                COMMANDS.get(f.verdict, "warning"),
+                _message(f),
+                file=path,
+                line=f.line,
+                col=f.column,
+                endLine=end_line,
+                endColumn=end_col,
+                title=f"{f.rule} [{f.verdict}] {f.claim.claim_type} claim",
+            )
+        )
+    for result in report.files:
+        for notice in result.notices:
+            lines.append(command("notice", notice, file=result.path.replace("\\", "/"), title="claimcheck notice"))
+    for result in report.errors:
+        lines.append(
+            command(
+                "error",
+                result.error or "could not read the file",
+                file=result.path.replace("\\", "/"),
+                title="claimcheck: input error",
+            )
+        )
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def write_step_summary(report, environ: Mapping[str, str] | None = None) -> Path | None:
+    """Append the Markdown review to $GITHUB_STEP_SUMMARY when it is set; return the file, or None.
+
+    The table is cut to stay under GitHub's 1 MiB step-summary limit; a closing line counts
+    the findings left out.
+    """
+    env = os.environ if environ is None else environ
+    target = env.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return None
+    text = render_markdown(report)
+    rows = len(report.findings)
+    while len(text.encode("utf-8")) > STEP_SUMMARY_LIMIT and rows > 0:
+        rows = rows // 2
+        text = render_markdown(report, max_rows=rows)
+    path = Path(target)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(text + "\n")
+    return path

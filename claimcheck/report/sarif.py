@@ -1,0 +1,190 @@
+"""SARIF 2.1.0 output, shaped for GitHub code scanning.
+
+Code scanning turns each result into an alert on the line of the claim, with the rule's
+help (docs/rules.md and the rubric) one click away. partialFingerprints come from the rule,
+the normalised claim text and the evidence entry, not the line, so an alert survives edits
+that move the claim.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from urllib.parse import quote
+
+from claimcheck import __version__
+from claimcheck.records import Finding
+from claimcheck.report.markdown import citation_url, worst_first
+from claimcheck.rubric import RULE_CODES
+from claimcheck.rule_docs import RUBRIC_SUMMARY, RULES
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT_KEY = "claimcheck/v1"
+STALE_RULE = "CC901"
+LEVELS = {"unsupported": "error", "mixed": "warning", "supported": "note"}
+_NOTICE_EVIDENCE = re.compile(r"evidence (\S+) was last reviewed")
+
+
+def rule_ids() -> list[str]:
+    """Every rule the driver declares: the rubric's codes plus the stale-evidence notice, sorted."""
+    return sorted(set(RULE_CODES.values()) | {STALE_RULE})
+
+
+def _default_level(code: str) -> str:
+    if code == STALE_RULE:
+        return "note"
+    situations = {situation for (_, situation), c in RULE_CODES.items() if c == code}
+    # No evidence and serious conditions are always unsupported; evidence rules vary.
+    return "warning" if "evidence" in situations else "error"
+
+
+def _rule(code: str) -> dict:
+    doc = RULES.get(code)
+    name = doc.name if doc else code
+    title = doc.title if doc else code
+    full = f"{doc.title}. {doc.flags}" if doc else code
+    help_md = (doc.markdown() if doc else f"# {code}\n") + "\n" + RUBRIC_SUMMARY
+    return {
+        "id": code,
+        "name": "".join(part.capitalize() for part in name.split("-")),
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": full},
+        "help": {"text": help_md, "markdown": help_md},
+        "defaultConfiguration": {"level": _default_level(code)},
+        "properties": {"tags": ["health-claims"]},
+    }
+
+
+def normalise_claim(text: str) -> str:
+    """Lower-case, whitespace collapsed: the claim as the fingerprint sees it."""
+    return " ".join(text.lower().split())
+
+
+def fingerprint(rule: str, claim_text: str, evidence_id: str | None = None) -> str:
+    """32 hex characters of sha256 over rule, normalised claim and evidence id (no line numbers)."""
+    key = f"{rule}\n{normalise_claim(claim_text)}\n{evidence_id or ''}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def artifact_uri(path: str) -> str:
+    """The path as given, forward slashes, percent-encoded where a URI needs it; relative stays relative."""
+    return quote(path.replace("\\", "/"), safe="/:@-._~!$&'()*+,;=")
+
+
+def _region(f: Finding) -> dict:
+    start_line, start_col = max(1, f.line), max(1, f.column)
+    end_line = max(start_line, f.end_line)
+    end_col = max(1, f.end_column)
+    if end_line == start_line and end_col <= start_col:
+        end_col = start_col + 1
+    return {
+        "startLine": start_line,
+        "startColumn": start_col,
+        "endLine": end_line,
+        "endColumn": end_col,
+        "snippet": {"text": f.claim.text},
+    }
+
+
+def _message(f: Finding) -> str:
+    claim = " ".join(f.claim.text.split())
+    if len(claim) > 200:
+        claim = claim[:199].rstrip() + "…"
+    reason = f.message.rstrip(" .")
+    text = f'{f.verdict.capitalize()} {f.claim.claim_type} claim: "{claim}". {reason}.'
+    if f.evidence_id:
+        text += f" Evidence: {f.evidence_id} ({f.certainty} certainty)."
+        links = [u for c in f.citations if (u := citation_url(c))]
+        if links:
+            text += f" {links[0]}"
+    if f.suggestion:
+        text += f" Suggestion: {f.suggestion}"
+    return text
+
+
+def _location(uri: str, region: dict | None) -> dict:
+    physical: dict = {"artifactLocation": {"uri": uri}}
+    if region:
+        physical["region"] = region
+    return {"physicalLocation": physical}
+
+
+def render_sarif(report) -> str:
+    """The whole report as one SARIF 2.1.0 log with one run."""
+    rules = rule_ids()
+    index = {code: i for i, code in enumerate(rules)}
+    results: list[dict] = []
+    seen: dict[tuple[str, str], int] = {}
+    for result, f in worst_first(report):
+        uri = artifact_uri(result.path)
+        digest = fingerprint(f.rule, f.claim.text, f.evidence_id)
+        seen[(uri, digest)] = seen.get((uri, digest), 0) + 1
+        results.append(
+            {
+                "ruleId": f.rule,
+                "ruleIndex": index.get(f.rule, -1),
+                "level": LEVELS.get(f.verdict, "warning"),
+                "message": {"text": _message(f)},
+                "locations": [_location(uri, _region(f))],
+                # The occurrence count tells apart the same claim repeated in one file.
+                "partialFingerprints": {FINGERPRINT_KEY: f"{digest}:{seen[(uri, digest)]}"},
+                "properties": {
+                    "claim_type": f.claim.claim_type,
+                    "verdict": f.verdict,
+                    "evidence_id": f.evidence_id,
+                    "certainty": f.certainty,
+                    "intervention": f.claim.intervention,
+                    "suggestion": f.suggestion,
+                },
+            }
+        )
+    results.extend(_stale_results(report, index))
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": r.error or "could not read the file"},
+            "locations": [_location(artifact_uri(r.path), None)],
+        }
+        for r in report.errors
+    ]
+    run = {
+        "tool": {
+            "driver": {
+                "name": "claimcheck",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [_rule(code) for code in rules],
+            }
+        },
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+
+
+def _stale_results(report, index: dict[str, int]) -> list[dict]:
+    """One CC901 note per stale-evidence notice, at the first claim judged with that entry."""
+    out = []
+    for result in report.files:
+        for notice in result.notices:
+            if not notice.startswith(STALE_RULE):
+                continue
+            match = _NOTICE_EVIDENCE.search(notice)
+            evidence_id = match.group(1) if match else None
+            first = next((f for f in result.findings if evidence_id and f.evidence_id == evidence_id), None)
+            region = _region(first) if first else {"startLine": 1}
+            out.append(
+                {
+                    "ruleId": STALE_RULE,
+                    "ruleIndex": index[STALE_RULE],
+                    "level": "note",
+                    "message": {"text": notice.removeprefix(STALE_RULE).strip()},
+                    "locations": [_location(artifact_uri(result.path), region)],
+                    "partialFingerprints": {FINGERPRINT_KEY: fingerprint(STALE_RULE, "", evidence_id) + ":1"},
+                    "properties": {"evidence_id": evidence_id},
+                }
+            )
+    return out
