@@ -19,11 +19,11 @@ import json
 import os
 import posixpath
 import re
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from claimcheck.fileio import write_atomic
 from claimcheck.records import Finding
 
 VERSION = 1
@@ -78,15 +78,8 @@ def write_baseline(report: Any, file: Path, root: Path | None = None) -> int:
     counts = fingerprints(report, root)
     text = json.dumps({"version": VERSION, "fingerprints": dict(sorted(counts.items()))}, indent=2) + "\n"
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{file.name}.", dir=str(file.parent))
+        write_atomic(file, text)
     except OSError as exc:
-        raise BaselineError(f"{file}: cannot write ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, file)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise BaselineError(f"{file}: cannot write ({exc.strerror or exc})") from None
     return sum(counts.values())
 

@@ -17,14 +17,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from claimcheck import __version__
+from claimcheck.fileio import write_atomic
 from claimcheck.records import Citation, Claim, FileResult, Finding, Qualifiers
 
 CACHEDIR_TAG = (
@@ -51,17 +50,6 @@ def _finding(d: dict[str, Any]) -> Finding:
 def result_from_dict(d: dict[str, Any]) -> FileResult:
     """The inverse of result_to_dict; TypeError/KeyError when the shape does not match."""
     return FileResult(**{**d, "findings": [_finding(f) for f in d["findings"]]})
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def digest_files(paths: Iterable[Path]) -> str:
@@ -123,17 +111,17 @@ class ResultCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         tag = self.folder / "CACHEDIR.TAG"
         if not tag.is_file():
-            _write_atomic(tag, CACHEDIR_TAG)
+            write_atomic(tag, CACHEDIR_TAG)
         ignore = self.folder / ".gitignore"
         if not ignore.is_file():
-            _write_atomic(ignore, "*\n")
+            write_atomic(ignore, "*\n")
 
     def put(self, key: str, result: FileResult) -> bool:
         """Store a result; False (and no exception) when the folder cannot be written."""
         text = json.dumps({"version": ENTRY_VERSION, "key": key, "result": result_to_dict(result)})
         try:
             self._prepare()
-            _write_atomic(self._entry(key), text)
+            write_atomic(self._entry(key), text)
         except OSError:
             return False
         return True

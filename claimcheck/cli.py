@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +15,7 @@ from typing import Annotated
 import typer
 
 from claimcheck import __version__
+from claimcheck.fileio import write_atomic
 
 app = typer.Typer(
     name="claimcheck",
@@ -75,19 +75,6 @@ def _checker(evidence: list[Path] | None, **options):
     except (SchemaError, ModelError) as exc:
         _error(str(exc))
         raise typer.Exit(2) from None
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so a reader never sees half of it: temp file, then rename."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=str(path.parent or Path(".")))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @app.command()
