@@ -16,6 +16,7 @@ import typer
 
 from claimcheck import __version__
 from claimcheck.fileio import write_atomic
+from claimcheck.report import FORMATS, MACHINE_FORMATS
 
 app = typer.Typer(
     name="claimcheck",
@@ -29,11 +30,13 @@ evidence_app = typer.Typer(
     help="List, show and validate the evidence base.", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(evidence_app, name="evidence")
+baseline_app = typer.Typer(
+    help="Accept today's findings so that only new ones are reported.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(baseline_app, name="baseline")
 
 
-class OutputFormat(StrEnum):
-    text = "text"
-    json = "json"
+OutputFormat = StrEnum("OutputFormat", {name: name for name in FORMATS})
 
 
 class FailOn(StrEnum):
@@ -77,15 +80,32 @@ def _checker(evidence: list[Path] | None, **options):
         raise typer.Exit(2) from None
 
 
+PROGRESS_MIN_FILES = 5  # fewer files finish before a bar would be worth drawing
+
+
 @app.command()
 def check(
-    paths: Annotated[list[str], typer.Argument(help="Files or folders (.txt, .md, .html), or - for stdin.")],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    paths: Annotated[
+        list[str], typer.Argument(help="Files or folders (.txt, .md, .html), URLs (https://...), or - for stdin.")
+    ],
+    output_format: Annotated[
+        OutputFormat | None,
+        typer.Option("--format", "-f", help="Output format (default: full on a terminal, text otherwise)."),
+    ] = None,
     fail_on: Annotated[
-        FailOn, typer.Option(help="Exit 1 when a finding is at or above this verdict.")
-    ] = FailOn.unsupported,
+        FailOn | None, typer.Option(help="Exit 1 when a finding is at or above this verdict [default: unsupported].")
+    ] = None,
     evidence: Annotated[
         list[Path] | None, typer.Option("--evidence", help="Extra evidence folder (repeatable); its entries win by id.")
+    ] = None,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="Rule codes or prefixes to report (repeatable), e.g. CC1.")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Rule codes or prefixes not to report (repeatable).")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Use this claimcheck.toml or pyproject.toml for every file.")
     ] = None,
     stdin_format: Annotated[str, typer.Option(help="Format of standard input: text, markdown or html.")] = "text",
     output: Annotated[
@@ -93,35 +113,78 @@ def check(
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Text format: show suggestions.")] = False,
     min_confidence: Annotated[
-        float, typer.Option(min=0.0, max=1.0, help="Drop findings whose claim confidence is below this.")
-    ] = 0.0,
+        float | None, typer.Option(min=0.0, max=1.0, help="Drop findings whose claim confidence is below this.")
+    ] = None,
     model: Annotated[
         bool, typer.Option("--model/--no-model", help="Use the trained claim classifier as well as the rules.")
     ] = True,
     model_dir: Annotated[
         Path | None, typer.Option(help="Folder of a trained model (default: the shipped one).")
     ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Check files in this many processes.")] = 1,
+    cache: Annotated[
+        bool, typer.Option("--cache/--no-cache", help="Reuse results for unchanged files (.claimcheck_cache/).")
+    ] = True,
+    cache_dir: Annotated[Path, typer.Option(help="Cache folder.")] = Path(".claimcheck_cache"),
+    diff_base: Annotated[
+        str | None, typer.Option(help="Only files changed since this git ref, and only findings on changed lines.")
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option(help="Report only findings not in this baseline file (claimcheck baseline write).")
+    ] = None,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Progress bar on a terminal's standard error.")
+    ] = True,
 ) -> None:
     """Check files for health claims and report a verdict for each."""
-    from claimcheck.pipeline import Report, worst
+    from claimcheck.pipeline import worst
     from claimcheck.report import render
+    from claimcheck.report.full import should_color
 
     if stdin_format not in ("text", "markdown", "html"):
         _error(f"--stdin-format: {stdin_format!r} is not one of text, markdown, html")
         raise typer.Exit(2)
-    checker = _checker(evidence, min_confidence=min_confidence, use_model=None if model else False, model_dir=model_dir)
-    report = Report()
-    file_paths = [p for p in paths if p != "-"]
-    if "-" in paths:
-        report.files.append(checker.check_bytes(sys.stdin.buffer.read(), "<stdin>", stdin_format))
-    report.files.extend(checker.check_paths(file_paths).files if file_paths else [])
-    text = (
-        render(report, output_format.value, verbose=verbose)
-        if output_format == OutputFormat.text
-        else render(report, output_format.value)
+    run = _run(
+        paths,
+        config=config,
+        overrides={
+            "evidence": evidence,
+            "select": select,
+            "ignore": ignore,
+            "fail_on": fail_on.value if fail_on else None,
+            "min_confidence": min_confidence,
+            "format": output_format.value if output_format else None,
+        },
+        use_model=None if model else False,
+        model_dir=model_dir,
+        stdin_format=stdin_format,
+        jobs=jobs,
+        use_cache=cache,
+        cache_dir=cache_dir,
+        diff_base=diff_base,
+        baseline=baseline,
+        show_progress=progress,
+        explicit_format=output_format.value if output_format else None,
     )
+    report, settings = run.report, run.settings
+    fmt = _chosen_format(output_format.value if output_format else None, settings, output)
+    color = output is None and fmt == "full" and should_color(sys.stdout)
+    text = render(report, fmt, verbose=verbose, color=color)
     for result in report.errors:
         _error(result.error or "")
+    if run.baseline_matched is not None:
+        typer.echo(
+            f"claimcheck: baseline {baseline}: {run.baseline_matched} known finding(s) matched, "
+            f"{len(report.findings)} new",
+            err=True,
+        )
+    if fmt == "github":
+        from claimcheck.report.github import write_step_summary
+
+        try:
+            write_step_summary(report)
+        except OSError as exc:
+            _error(f"GITHUB_STEP_SUMMARY: cannot write ({exc.strerror or exc})")
     if output:
         try:
             write_atomic(output, text)
@@ -132,7 +195,150 @@ def check(
         sys.stdout.write(text)
     if report.errors:
         raise typer.Exit(2)
-    raise typer.Exit(1 if worst(report.findings) >= FAIL_LEVEL[fail_on.value] else 0)
+    raise typer.Exit(1 if worst(report.findings) >= FAIL_LEVEL[settings.fail_on] else 0)
+
+
+def _chosen_format(explicit: str | None, settings, output: Path | None) -> str:
+    """--format, else the configuration's, else full on a terminal and text elsewhere."""
+    if explicit:
+        return explicit
+    if settings.sources.get("format", "default") != "default":
+        return settings.format
+    return "full" if output is None and sys.stdout.isatty() else "text"
+
+
+def _run(paths: list[str], *, overrides: dict, show_progress: bool, explicit_format: str | None, **options):
+    """Build and execute a Run; configuration, git and baseline problems are one line and exit 2."""
+    from claimcheck.baseline import BaselineError
+    from claimcheck.classifier import ModelError
+    from claimcheck.config import ConfigError
+    from claimcheck.gitdiff import GitError
+    from claimcheck.runner import Run, RunOptions
+    from claimcheck.yamlio import SchemaError
+
+    try:
+        run = Run(RunOptions(overrides=overrides, **options))
+        settings = run.settings()
+        fmt = explicit_format or (settings.format if settings.sources.get("format") != "default" else None)
+        bar = None
+        if show_progress and fmt not in MACHINE_FORMATS and sys.stderr.isatty():
+            bar = _ProgressBar(PROGRESS_MIN_FILES)
+        try:
+            return run.execute(paths, progress=bar.advance if bar else None, on_total=bar.start if bar else None)
+        finally:
+            if bar:
+                bar.stop()
+    except (ConfigError, GitError, BaselineError, SchemaError, ModelError) as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from None
+
+
+class _ProgressBar:
+    """A rich progress bar on standard error, shown only for runs of at least ``minimum`` files."""
+
+    def __init__(self, minimum: int) -> None:
+        self.minimum = minimum
+        self.progress = None
+        self.task = None
+
+    def start(self, total: int) -> None:
+        if total < self.minimum:
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.progress = Progress(
+            TextColumn("checking"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.progress.start()
+        self.task = self.progress.add_task("check", total=total)
+
+    def advance(self, n: int) -> None:
+        if self.progress is not None:
+            self.progress.advance(self.task, n)
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+
+@baseline_app.command("write")
+def baseline_write(
+    file: Annotated[Path, typer.Argument(help="Baseline file to write (JSON).")],
+    paths: Annotated[list[str] | None, typer.Argument(help="Files or folders to check (default: .).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Configuration file for every input.")] = None,
+    evidence: Annotated[list[Path] | None, typer.Option("--evidence", help="Extra evidence folder.")] = None,
+    model: Annotated[bool, typer.Option("--model/--no-model")] = True,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1)] = 1,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache")] = True,
+) -> None:
+    """Record today's findings by fingerprint; `check --baseline FILE` then reports only new ones."""
+    from claimcheck.baseline import write_baseline
+
+    run = _run(
+        list(paths or ["."]),
+        config=config,
+        overrides={"evidence": evidence},
+        use_model=None if model else False,
+        jobs=jobs,
+        use_cache=cache,
+        show_progress=True,
+        explicit_format="text",
+    )
+    for result in run.report.errors:
+        _error(result.error or "")
+    try:
+        count = write_baseline(run.report, file, root=file.resolve().parent)
+    except OSError as exc:
+        _error(f"{file}: cannot write ({exc.strerror or exc})")
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote {file}: {count} finding(s) from {len(run.report.files)} file(s)")
+    raise typer.Exit(2 if run.report.errors else 0)
+
+
+@app.command("config")
+def config_command(
+    path: Annotated[Path | None, typer.Argument(help="File or folder to show the configuration for.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Use this configuration file.")] = None,
+) -> None:
+    """Print the merged configuration for a path and where each value came from."""
+    from claimcheck.config import ConfigError, ConfigResolver, describe, find_config
+
+    target = path or Path.cwd()
+    try:
+        resolved = ConfigResolver(config).for_path(target)
+    except ConfigError as exc:
+        _error(str(exc))
+        raise typer.Exit(2) from None
+    source = config or find_config(target)
+    typer.echo(f"# configuration for {target}: {source if source else 'no configuration file (defaults)'}")
+    typer.echo(describe(resolved))
+
+
+@app.command("rule")
+def rule_command(
+    code: Annotated[str | None, typer.Argument(help="A rule code such as CC101 (omit to list every code).")] = None,
+) -> None:
+    """Explain a rule code: what it flags, why, an example, a compliant rewrite, references."""
+    from claimcheck.rule_docs import RULE_DOCS, get_rule_doc
+
+    if code is None:
+        for _code, page in sorted(RULE_DOCS.items()):
+            title = page.splitlines()[0].removeprefix("# ")
+            summary = page.split("\n\n", 2)[1] if "\n\n" in page else ""
+            typer.echo(f"{title:40} {summary}")
+        return
+    page = get_rule_doc(code)
+    if page is None:
+        _error(f"unknown rule code {code!r} (known: {', '.join(sorted(RULE_DOCS))})")
+        raise typer.Exit(2)
+    typer.echo(page.rstrip("\n"))
 
 
 @app.command()

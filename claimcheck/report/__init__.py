@@ -1,15 +1,55 @@
-"""Renderers: one module per output format. Each takes a Report and returns a string."""
+"""Renderers: one module per output format. Each takes a Report and returns a string.
+
+Formats:
+  full      grouped by file, the source line with the claim underlined (default on a terminal)
+  text      one line a finding with type, claim, reason and evidence id (default otherwise)
+  concise   ``path:line:col: CODE [verdict] message``, one line a finding, for editors
+  json      the JSON contract (docs/json-schema.md)
+  html      one self-contained review page
+  markdown  a review summary for tickets, pull requests and $GITHUB_STEP_SUMMARY
+  sarif     SARIF 2.1.0 for GitHub code scanning
+  github    GitHub Actions workflow commands (annotations)
+"""
 
 from __future__ import annotations
 
-FORMATS = ("text", "json")
+FORMATS = ("full", "text", "concise", "json", "html", "markdown", "sarif", "github")
+# Formats read by programs: no progress bar, no colour, never mixed with other output.
+MACHINE_FORMATS = frozenset({"json", "sarif", "github", "html", "markdown"})
 
 
-def render(report, fmt: str, **options) -> str:
+def render(report, fmt: str, *, verbose: bool = False, color: bool = False) -> str:
+    """The report in one of FORMATS (imports only the renderer asked for)."""
     if fmt == "json":
         from claimcheck.report.json_report import render_json
 
         return render_json(report)
-    from claimcheck.report.text import render_text
+    if fmt == "html":
+        from claimcheck.report.html import render_html
 
-    return render_text(report, **options)
+        return render_html(report)
+    if fmt == "markdown":
+        from claimcheck.report.markdown import render_markdown
+
+        return render_markdown(report)
+    if fmt == "sarif":
+        from claimcheck.report.sarif import render_sarif
+
+        return render_sarif(report)
+    if fmt == "github":
+        from claimcheck.report.github import render_github
+
+        return render_github(report)
+    if fmt == "full":
+        from claimcheck.report.full import render_full
+
+        return render_full(report, color=color)
+    if fmt == "concise":
+        from claimcheck.report.full import render_concise
+
+        return render_concise(report)
+    if fmt == "text":
+        from claimcheck.report.text import render_text
+
+        return render_text(report, verbose=verbose)
+    raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")

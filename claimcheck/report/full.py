@@ -14,7 +14,6 @@ from typing import TextIO
 
 from claimcheck.records import FileResult, Finding
 from claimcheck.report.markdown import citation_url, counts_line
-from claimcheck.report.text import render_text
 
 _RESET = "\x1b[0m"
 _STYLES = {
@@ -41,8 +40,19 @@ def should_color(stream: TextIO, environ: Mapping[str, str] | None = None) -> bo
 
 
 def render_concise(report) -> str:
-    """``path:line:col: CODE [verdict] type: "claim": reason [evidence]``, then a summary line."""
-    return render_text(report, verbose=False)
+    """``path:line:col: CODE [verdict] type: "claim": message``: one line a finding (notices
+    about a whole file at 1:1), nothing else, so editors can parse every line. Errors go to
+    standard error."""
+    lines: list[str] = []
+    for result in report.files:
+        if result.error:
+            continue
+        lines += [f"{result.path}:1:1: {notice}" for notice in result.notices]
+        for f in result.findings:
+            claim = " ".join(f.claim.text.split())
+            where = f"{result.path}:{f.line}:{f.column}"
+            lines.append(f'{where}: {f.rule} [{f.verdict}] {f.claim.claim_type}: "{claim}": {f.message}')
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def _width(text: str) -> int:

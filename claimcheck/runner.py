@@ -1,0 +1,315 @@
+"""A lint run: which inputs, with which configuration, in how many processes, through the cache.
+
+Why a module of its own: the Checker judges one document and knows nothing of projects.
+A run adds what a linter user expects around it -- configuration found per file, folders
+walked with include/exclude globs, a content cache, N worker processes, suppression
+comments, select/ignore, findings on changed lines only, and a baseline -- and the CLI stays
+a thin layer that parses options and prints.
+
+Order of the filters, per file: the Checker's raw result (cached) -> suppression comments
+(before select/ignore, so a comment for an ignored rule still counts as used) -> rules
+enabled for the file -> min-confidence -> changed lines (--diff-base). The baseline is
+applied last, over the whole report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from claimcheck.config import Config, ConfigResolver, is_included, rule_enabled
+from claimcheck.documents import MAX_BYTES, SUFFIX_FORMATS, format_for
+from claimcheck.pipeline import Checker, Report
+from claimcheck.records import FileResult
+
+CACHE_DIR = Path(".claimcheck_cache")
+
+
+@dataclass
+class RunOptions:
+    """Everything a run needs besides the inputs. Paths are as given on the command line."""
+
+    config: Path | None = None  # --config: one file for every input instead of discovery
+    overrides: dict[str, Any] = field(default_factory=dict)  # command-line config values
+    use_model: bool | None = None
+    model_dir: Path | None = None
+    stdin_format: str = "text"
+    jobs: int = 1
+    use_cache: bool = True
+    cache_dir: Path = CACHE_DIR
+    diff_base: str | None = None
+    baseline: Path | None = None
+    today: dt.date | None = None
+
+
+@dataclass
+class RunResult:
+    report: Report
+    settings: Config  # the configuration of the working directory: fail-on, format
+    cache_hits: int = 0
+    baseline_matched: int | None = None
+
+
+@dataclass
+class _Input:
+    """One thing to check, in report order."""
+
+    path: str
+    config: Config
+    error: str | None = None
+    url: bool = False
+
+
+class Run:
+    """Resolves inputs and configuration once; ``execute`` checks them and returns the report."""
+
+    def __init__(self, options: RunOptions) -> None:
+        self.options = options
+        self.resolver = ConfigResolver(options.config, **options.overrides)
+        self.today = options.today or dt.date.today()
+        self._checkers: dict[tuple[str, ...], Checker] = {}
+
+    # -- inputs ------------------------------------------------------------------------
+
+    def settings(self) -> Config:
+        """The configuration that applies to the run as a whole (fail-on, format)."""
+        return self.resolver.for_path(Path.cwd())
+
+    def inputs(self, args: list[str]) -> list[_Input]:
+        """Files to check, in order: named files as given, folders walked (sorted) through the
+        include/exclude globs of each file's own configuration, URLs and "-" as they are."""
+        from claimcheck.fetch import is_url
+
+        out: list[_Input] = []
+        for raw in args:
+            if raw == "-":
+                out.append(_Input("-", self.resolver.for_path(Path.cwd())))
+            elif is_url(raw):
+                out.append(_Input(raw, self.resolver.for_path(Path.cwd()), url=True))
+            else:
+                out.extend(self._expand(raw))
+        if self.options.diff_base:
+            out = self._changed_only(out)
+        return out
+
+    def _expand(self, raw: str) -> Iterator[_Input]:
+        p = Path(raw)
+        if p.is_dir():
+            found = []
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p).parts
+                if any(part.startswith(".") for part in rel) or not f.is_file():
+                    continue
+                config = self.resolver.for_path(f)
+                if format_for(str(f)) and is_included(config, f):
+                    found.append(_Input(str(f), config))
+            if not found:
+                known = ", ".join(sorted(SUFFIX_FORMATS))
+                yield _Input(raw, self.resolver.for_path(p), error=f"{raw}: no files to check here ({known})")
+            yield from found
+        elif p.exists() or p.is_symlink():
+            yield _Input(raw, self.resolver.for_path(p))
+        else:
+            yield _Input(raw, self.resolver.for_path(Path.cwd()), error=f"{raw}: no such file or directory")
+
+    def _changed_only(self, items: list[_Input]) -> list[_Input]:
+        from claimcheck.gitdiff import changed_files
+
+        changed = {p.resolve() for p in changed_files(self.options.diff_base or "", Path.cwd())}
+        return [i for i in items if i.error or i.url or i.path == "-" or Path(i.path).resolve() in changed]
+
+    # -- checking ----------------------------------------------------------------------
+
+    def checker(self, config: Config) -> Checker:
+        key = tuple(str(p) for p in config.evidence)
+        if key not in self._checkers:
+            self._checkers[key] = _new_checker(key, self.options, self.today)
+        return self._checkers[key]
+
+    def execute(
+        self,
+        args: list[str],
+        progress: Callable[[int], Any] | None = None,
+        on_total: Callable[[int], Any] | None = None,
+    ) -> RunResult:
+        """Check every input. ``on_total(n)`` is told how many inputs there are once they are
+        resolved; ``progress(n)`` is called as files finish (n files at a time)."""
+        items = self.inputs(args)
+        if on_total:
+            on_total(len(items))
+        raw: list[FileResult | None] = [None] * len(items)
+        keys: list[str | None] = [None] * len(items)
+        cache = None
+        if self.options.use_cache:
+            from claimcheck.cache import ResultCache
+
+            cache = ResultCache(self.options.cache_dir)
+        todo: list[int] = []
+        hits = 0
+        for i, item in enumerate(items):
+            if item.error:
+                raw[i] = FileResult(path=item.path, error=item.error)
+            elif item.url:
+                raw[i] = self._check_url(item)
+            elif item.path == "-":
+                raw[i] = self.checker(item.config).check_bytes(
+                    sys.stdin.buffer.read(), "<stdin>", self.options.stdin_format
+                )
+            else:
+                if cache is not None:
+                    keys[i] = self._cache_key(item)
+                    hit = cache.get(keys[i], item.path) if keys[i] else None
+                    if hit is not None:
+                        raw[i], hits = hit, hits + 1
+                        continue
+                todo.append(i)
+                continue
+            if progress:
+                progress(1)
+        if hits and progress:
+            progress(hits)
+        for i, result in zip(todo, self._check_files([items[i] for i in todo], progress), strict=True):
+            raw[i] = result
+            if cache is not None and keys[i] and not result.error:
+                cache.put(keys[i], result)
+        report = Report(files=[self._filter(item, result) for item, result in zip(items, raw, strict=True) if result])
+        run = RunResult(report=report, settings=self.settings(), cache_hits=hits)
+        if self.options.baseline is not None:
+            from claimcheck.baseline import filter_new, load_baseline
+
+            prints = load_baseline(self.options.baseline)
+            run.baseline_matched = filter_new(report, prints, root=self.options.baseline.resolve().parent)
+        return run
+
+    def _check_url(self, item: _Input) -> FileResult:
+        from claimcheck.documents import InputError
+        from claimcheck.fetch import fetch
+
+        try:
+            page = fetch(item.path)
+        except InputError as exc:
+            return FileResult(path=item.path, error=str(exc))
+        return self.checker(item.config).check_text(page.text, item.path, page.fmt)
+
+    def _check_files(self, items: list[_Input], progress: Callable[[int], Any] | None) -> Iterator[FileResult]:
+        """Results in input order: in this process, or in ``jobs`` worker processes."""
+        jobs = max(1, min(self.options.jobs, len(items)))
+        if jobs == 1:
+            for item in items:
+                result = self.checker(item.config).check_file(item.path)
+                if progress:
+                    progress(1)
+                yield result
+            return
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        context = multiprocessing.get_context(method)
+        tasks = [(item.path, tuple(str(p) for p in item.config.evidence)) for item in items]
+        with context.Pool(jobs, initializer=_worker_init, initargs=(self.options, self.today)) as pool:
+            for result in pool.imap(_worker_check, tasks, chunksize=1):
+                if progress:
+                    progress(1)
+                yield result
+
+    def _cache_key(self, item: _Input) -> str | None:
+        """sha256 of the file's bytes and of everything that judged them; None: don't cache."""
+        from claimcheck.cache import ResultCache
+
+        try:
+            p = Path(item.path)
+            if not p.is_file() or p.stat().st_size > MAX_BYTES:
+                return None
+            data = p.read_bytes()
+        except OSError:
+            return None
+        return ResultCache(self.options.cache_dir).key(data, self._settings_key(item.config, format_for(item.path)))
+
+    def _settings_key(self, config: Config, fmt: str | None) -> str:
+        from claimcheck.cache import digest_files, settings_key
+        from claimcheck.rules import bundled_dir
+
+        if not hasattr(self, "_digests"):
+            self._digests: dict[tuple[str, ...], str] = {}
+            rules = bundled_dir("rules")
+            checker_model = self._model_folder()
+            # The code too, not only the version: an edited rubric must not serve old verdicts.
+            code = sorted(Path(__file__).parent.rglob("*.py"))
+            self._base_digest = digest_files([*code, rules] + ([checker_model] if checker_model else []))
+        evidence = tuple(str(p) for p in config.evidence)
+        if evidence not in self._digests:
+            self._digests[evidence] = digest_files([Path(p) for p in evidence])
+        return settings_key(
+            fmt=fmt,
+            today=self.today.isoformat(),  # stale-evidence notices depend on the date
+            model=self.options.use_model,
+            base=self._base_digest,
+            evidence=self._digests[evidence],
+        )
+
+    def _model_folder(self) -> Path | None:
+        from claimcheck.rules import bundled_dir
+
+        if self.options.use_model is False:
+            return None
+        return Path(self.options.model_dir) if self.options.model_dir else bundled_dir("models")
+
+    # -- filters -----------------------------------------------------------------------
+
+    def _filter(self, item: _Input, result: FileResult) -> FileResult:
+        if result.error:
+            return result
+        config = item.config
+        findings, notices = list(result.findings), list(result.notices)
+        if result.source is not None and "claimcheck-" in result.source:
+            from claimcheck.suppressions import apply_suppressions
+
+            findings, comment_notices = apply_suppressions(result.path, result.source, findings, result.fmt)
+            notices += [f"{n.rule} line {n.line}, column {n.column}: {n.message}" for n in comment_notices]
+        findings = [
+            f
+            for f in findings
+            if rule_enabled(config, f.rule, result.path) and f.claim.confidence >= config.min_confidence
+        ]
+        notices = [n for n in notices if rule_enabled(config, n.split(" ", 1)[0], result.path)]
+        if self.options.diff_base and not item.url and item.path != "-":
+            from claimcheck.gitdiff import changed_lines
+
+            lines = changed_lines(self.options.diff_base, Path(item.path).resolve(), Path.cwd())
+            findings = [f for f in findings if any(n in lines for n in range(f.line, (f.end_line or f.line) + 1))]
+        return FileResult(
+            path=result.path, findings=findings, notices=notices, source=result.source, fmt=result.fmt
+        )
+
+
+def _new_checker(evidence: tuple[str, ...], options: RunOptions, today: dt.date) -> Checker:
+    return Checker(
+        evidence_dirs=[Path(p) for p in evidence],
+        today=today,
+        use_model=options.use_model,
+        model_dir=options.model_dir,
+    )
+
+
+# -- worker processes: each builds its Checkers once and checks many files ------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(options: RunOptions, today: dt.date) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    _WORKER.clear()
+    _WORKER.update(options=options, today=today, checkers={})
+
+
+def _worker_check(task: tuple[str, tuple[str, ...]]) -> FileResult:
+    path, evidence = task
+    checkers = _WORKER["checkers"]
+    if evidence not in checkers:
+        checkers[evidence] = _new_checker(evidence, _WORKER["options"], _WORKER["today"])
+    return checkers[evidence].check_file(path)
