@@ -331,3 +331,45 @@ def test_url_is_fetched_and_located_in_the_html(server, tmp_path):
     (finding,) = [f for f in files[url]["findings"] if f["rule"].startswith("CC1")]
     assert finding["line"] == PAGE.splitlines().index("<p>Cupping therapy cures arthritis for good.</p>") + 1
     assert finding["verdict"] == "unsupported"
+
+
+# -- the documented GitHub Actions workflow ------------------------------------------------
+
+
+def test_documented_github_workflow_commands_run(tmp_path):
+    """Every `claimcheck` step of docs/github-actions.md, run in a repository like a pull request's."""
+    import re
+
+    import yaml
+
+    doc = (REPO / "docs" / "github-actions.md").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(re.search(r"```yaml\n(.*?)```", doc, re.S).group(1))
+    steps = [s for s in workflow["jobs"]["claims"]["steps"] if "claimcheck check" in s.get("run", "")]
+    assert steps, "the workflow has no claimcheck step"
+    repo = tmp_path / "site"
+    _git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    write(repo / "content" / "old.md", NO_CLAIMS)
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "base")
+    _git(repo, "checkout", "-q", "-b", "feature")
+    write(repo / "content" / "new.md", CLAIMS)
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "new page")
+    summary = tmp_path / "summary.md"
+    env = {
+        **os.environ,
+        "CONTENT": "content/",
+        "BASE": "main",
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    codes = {}
+    for step in steps:
+        out = subprocess.run(["bash", "-c", step["run"]], cwd=repo, env=env, capture_output=True, timeout=300)
+        assert out.returncode in (0, 1), (step["name"], out.stderr.decode())
+        codes[step["name"]] = (out.returncode, out.stdout.decode())
+    gate_code, annotations = codes["Check changed content"]
+    assert gate_code == 1 and annotations.startswith("::error file=content/new.md,line=3")
+    assert "content/new.md" in summary.read_text(encoding="utf-8")
+    sarif = json.loads((repo / "claimcheck.sarif").read_text(encoding="utf-8"))
+    assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"]
