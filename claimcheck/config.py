@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -87,7 +88,10 @@ def _has_tool_table(path: Path) -> bool:
 
 def find_config(start: Path) -> Path | None:
     """The closest claimcheck.toml, or pyproject.toml with [tool.claimcheck], at or above start."""
-    start = Path(start).resolve()
+    try:
+        start = Path(start).resolve()
+    except (OSError, RuntimeError):  # a symlink loop: the file itself will get the error
+        start = Path(os.path.abspath(start))
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
         own = candidate / "claimcheck.toml"
@@ -211,7 +215,7 @@ def _longest(prefixes: list[str], code: str) -> int:
 def _relative(path: str | Path, root: Path | None) -> str:
     """The path relative to root (default: the working directory), with forward slashes."""
     p = Path(path)
-    with contextlib.suppress(ValueError, OSError):
+    with contextlib.suppress(ValueError, OSError, RuntimeError):
         p = p.resolve().relative_to((root or Path.cwd()).resolve())
     text = p.as_posix()
     return text[2:] if text.startswith("./") else text

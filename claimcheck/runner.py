@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -121,7 +122,7 @@ class Run:
         from claimcheck.gitdiff import changed_files
 
         changed = {p.resolve() for p in changed_files(self.options.diff_base or "", Path.cwd())}
-        return [i for i in items if i.error or i.url or i.path == "-" or Path(i.path).resolve() in changed]
+        return [i for i in items if i.error or i.url or i.path == "-" or _resolved(i.path) in changed]
 
     # -- checking ----------------------------------------------------------------------
 
@@ -278,11 +279,18 @@ class Run:
         if self.options.diff_base and not item.url and item.path != "-":
             from claimcheck.gitdiff import changed_lines
 
-            lines = changed_lines(self.options.diff_base, Path(item.path).resolve(), Path.cwd())
+            lines = changed_lines(self.options.diff_base, _resolved(item.path), Path.cwd())
             findings = [f for f in findings if any(n in lines for n in range(f.line, (f.end_line or f.line) + 1))]
         return FileResult(
             path=result.path, findings=findings, notices=notices, source=result.source, fmt=result.fmt
         )
+
+
+def _resolved(path: str) -> Path:
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return Path(os.path.abspath(path))
 
 
 def _new_checker(evidence: tuple[str, ...], options: RunOptions, today: dt.date) -> Checker:

@@ -13,6 +13,13 @@ that share a span share its highlight (data-finding-ids lists them all), so ever
 reachable from exactly one highlight and the number of highlights equals the number of
 distinct spans. A span inside another is nested in it; a span that crosses the end of an
 earlier one is clipped at that end and nested (its data-start/data-end keep the full span).
+
+Finding panels sit in a column beside the text that stays in view while the text scrolls.
+The script starts them collapsed to one summary line each (verdict, type, rule, line, claim
+and evidence topic); clicking a highlight, or Enter on a focused one, opens and scrolls to
+its panels. Without the script, and when printing, every panel is open. The verdict and
+type filters hide panels, and a highlight whose findings are all hidden loses its colour and
+label. The source sits in <pre><code> so that a leading newline survives HTML parsing.
 """
 
 from __future__ import annotations
@@ -187,6 +194,7 @@ def render_html(report, title: str = "claimcheck report") -> str:
         by_type=by_type,
         bar={v: round(100 * n / top) for v, n in by_verdict.items()},
         errors=[(r.path, r.error) for r in report.errors],
+        total=len(findings),
         verdicts=_WORST_FIRST,
         types=CLAIM_TYPES,
         css=Markup(_CSS),
@@ -197,7 +205,8 @@ def render_html(report, title: str = "claimcheck report") -> str:
 
 _CSS = """
 :root { --ink: #111; --muted: #444; --bg: #fff; --line: #999; }
-body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif, "Apple Color Emoji",
+  "Segoe UI Emoji", "Noto Color Emoji"; color: var(--ink);
   background: var(--bg); margin: 0 auto; max-width: 1400px; padding: 1rem 1.5rem; }
 h1 { font-size: 1.5rem; margin: .2rem 0 .6rem; } h2 { font-size: 1.2rem; margin: 1.6rem 0 .5rem; }
 table { border-collapse: collapse; margin: .4rem 0 1rem; } th, td { border: 1px solid var(--line);
@@ -205,14 +214,22 @@ table { border-collapse: collapse; margin: .4rem 0 1rem; } th, td { border: 1px 
 .cc-summary { display: flex; flex-wrap: wrap; gap: 2rem; }
 .cc-chart { min-width: 280px; } .cc-chart .row { display: flex; align-items: center; gap: .5rem; margin: .2rem 0; }
 .cc-chart .name { width: 7.5rem; } .cc-chart .track { flex: 1; min-width: 120px; border: 1px solid var(--line); }
-.cc-bar { height: 1.1rem; min-width: 2px; }
+.cc-bar { height: 1.1rem; min-width: 2px; box-sizing: border-box; }
+.cc-bar.cc-empty { min-width: 0; }
+.cc-nothing { font-size: 1.1rem; border: 2px solid #1e6b34; padding: .5rem .8rem; }
 .cc-filters { border: 1px solid var(--line); padding: .5rem .8rem; margin: 1rem 0; }
+.cc-filters .cc-tools { display: flex; flex-wrap: wrap; align-items: center; gap: .6rem; margin-top: .4rem; }
+.cc-filters button { font: inherit; padding: .1rem .6rem; }
+.cc-count { margin: 0; font-weight: 600; }
 .cc-filters fieldset { border: 0; display: inline-block; margin: 0 1.5rem 0 0; padding: 0; }
 .cc-filters label { margin-right: .8rem; white-space: nowrap; }
 .cc-file { border-top: 2px solid var(--ink); margin-top: 1.5rem; }
-.cc-cols { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1.5rem; }
+.cc-cols { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1.5rem; align-items: start; }
+.cc-panels { position: sticky; top: 0; max-height: 100vh; overflow-y: auto; padding: .2rem .3rem .2rem 0; }
 .cc-source { white-space: pre-wrap; overflow-wrap: anywhere; font: 14px/1.7 ui-monospace, SFMono-Regular,
-  Menlo, Consolas, monospace; border: 1px solid var(--line); padding: .8rem; margin: 0; }
+  Menlo, Consolas, monospace, "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji";
+  border: 1px solid var(--line); padding: .8rem; margin: 0; }
+.cc-source code { font: inherit; }
 .cc-highlight { color: var(--ink); cursor: pointer; padding: 0 .1rem; border-bottom-width: 3px; }
 .cc-label { font: bold 11px/1 system-ui, sans-serif; color: #fff; padding: .1rem .3rem; margin-left: .2rem;
   text-decoration: none; border-radius: 2px; white-space: nowrap; }
@@ -229,8 +246,12 @@ mark.cc-v-mixed > .cc-label { background: #6b4700; } mark.cc-v-supported > .cc-l
 .cc-panel { border: 1px solid var(--line); border-left-width: 8px; margin: 0 0 .8rem; padding: .3rem .7rem; }
 .cc-panel.cc-v-unsupported { border-left: 8px solid #a40000; background: none; }
 .cc-panel.cc-v-mixed { border-left: 8px dashed #6b4700; background: none; }
-.cc-panel.cc-v-supported { border-left: 8px dotted #1e6b34; background: none; }
+.cc-panel.cc-v-supported { border-left: 8px double #1e6b34; background: none; }
 .cc-panel summary { cursor: pointer; font-weight: 600; }
+.cc-snippet { display: block; font-weight: normal; color: var(--muted); white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; padding-left: 1rem; }
+.cc-panel[open] .cc-snippet { display: none; }
+.cc-highlight:target { outline: 3px solid #0b57d0; outline-offset: 1px; }
 .cc-panel.cc-active, .cc-panel:target { outline: 3px solid #0b57d0; }
 .cc-verdict { font-weight: bold; text-transform: uppercase; letter-spacing: .03em; }
 .cc-panel dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .7rem; margin: .4rem 0; }
@@ -242,6 +263,9 @@ mark.cc-v-mixed > .cc-label { background: #6b4700; } mark.cc-v-supported > .cc-l
   body { max-width: none; padding: 0; font-size: 11pt; }
   .cc-filters, .cc-back { display: none; }
   .cc-cols { grid-template-columns: 1fr; }
+  .cc-panels { position: static; max-height: none; overflow: visible; }
+  .cc-panel::details-content { content-visibility: visible; }
+  .cc-snippet { display: none; }
   .cc-panel { break-inside: avoid; }
   .cc-highlight, .cc-label, .cc-bar { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .cc-label { border: 1px solid #000; }
@@ -253,18 +277,21 @@ _SCRIPT = """
   var boxes = Array.prototype.slice.call(document.querySelectorAll('.cc-filters input[type=checkbox]'));
   var panels = Array.prototype.slice.call(document.querySelectorAll('.cc-panel'));
   var marks = Array.prototype.slice.call(document.querySelectorAll('.cc-highlight'));
+  var count = document.querySelector('.cc-count');
   function apply() {
-    var off = {};
+    var off = {}, shown = 0;
     boxes.forEach(function (b) { if (!b.checked) { off[b.name + ':' + b.value] = true; } });
     panels.forEach(function (p) {
       p.hidden = !!(off['verdict:' + p.getAttribute('data-verdict')] || off['type:' + p.getAttribute('data-type')]);
+      if (!p.hidden) { shown += 1; }
     });
     marks.forEach(function (m) {
-      var shown = m.getAttribute('data-finding-ids').split(' ').some(function (id) {
+      var visible = m.getAttribute('data-finding-ids').split(' ').some(function (id) {
         var p = document.getElementById(id); return p && !p.hidden;
       });
-      m.classList.toggle('cc-filtered', !shown);
+      m.classList.toggle('cc-filtered', !visible);
     });
+    if (count) { count.textContent = 'Showing ' + shown + ' of ' + panels.length + ' findings.'; }
   }
   function show(m) {
     panels.forEach(function (p) { p.classList.remove('cc-active'); });
@@ -277,9 +304,13 @@ _SCRIPT = """
     });
     if (first) { first.scrollIntoView({block: 'nearest'}); }
   }
+  function openAll(open) { panels.forEach(function (p) { p.open = open; }); }
   boxes.forEach(function (b) { b.addEventListener('change', apply); });
   document.addEventListener('click', function (e) {
-    var m = e.target.closest ? e.target.closest('.cc-highlight') : null;
+    var t = e.target.closest ? e.target : null;
+    var button = t && t.closest('button[data-open]');
+    if (button) { openAll(button.getAttribute('data-open') === 'all'); return; }
+    var m = t && t.closest('.cc-highlight');
     if (m) { e.preventDefault(); show(m); }
   });
   document.addEventListener('keydown', function (e) {
@@ -288,7 +319,17 @@ _SCRIPT = """
       e.preventDefault(); show(m);
     }
   });
-  window.addEventListener('beforeprint', function () { panels.forEach(function (p) { p.open = true; }); });
+  var before = null;
+  window.addEventListener('beforeprint', function () {
+    before = panels.map(function (p) { return p.open; }); openAll(true);
+  });
+  window.addEventListener('afterprint', function () {
+    if (before) { panels.forEach(function (p, i) { p.open = before[i]; }); before = null; }
+  });
+  // Findings start as a compact list (without this script every panel stays open).
+  openAll(false);
+  var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+  if (target && target.classList.contains('cc-panel')) { target.open = true; }
   apply();
 })();
 """
@@ -308,6 +349,7 @@ script-src 'sha256-{{ script_hash }}'; base-uri 'none'; form-action 'none'">
 <header>
 <h1>{{ title }}</h1>
 <p><strong>{{ summary }}</strong></p>
+{% if not total and not errors %}<p class="cc-nothing">Nothing to report: no health claims were found.</p>{% endif %}
 </header>
 <section class="cc-summary" aria-label="Summary">
 <div>
@@ -315,8 +357,10 @@ script-src 'sha256-{{ script_hash }}'; base-uri 'none'; form-action 'none'">
 <div class="cc-chart" role="img" aria-label="Findings by verdict: \
 {% for v in verdicts %}{{ by_verdict[v] }} {{ v }}{{ ', ' if not loop.last }}{% endfor %}">
 {% for v in verdicts %}
-<div class="row"><span class="name">{{ v }}</span><span class="track"><span class="cc-bar cc-v-{{ v }}" \
-style="display:block;width:{{ bar[v] }}%"></span></span><span class="n">{{ by_verdict[v] }}</span></div>
+<div class="row"><span class="name">{{ v }}</span><span class="track">{% if by_verdict[v] %}\
+<span class="cc-bar cc-v-{{ v }}" style="display:block;width:{{ bar[v] }}%"></span>{% else %}\
+<span class="cc-bar cc-empty" style="display:block;width:0"></span>{% endif %}</span>\
+<span class="n">{{ by_verdict[v] }}</span></div>
 {% endfor %}
 </div>
 </div>
@@ -349,6 +393,9 @@ style="display:block;width:{{ bar[v] }}%"></span></span><span class="n">{{ by_ve
 <fieldset><legend>Type</legend>
 {% for t in types %}<label><input type="checkbox" name="type" value="{{ t }}" checked> {{ t }}</label>
 {% endfor %}</fieldset>
+<div class="cc-tools"><p class="cc-count" role="status">Showing {{ total }} of {{ total }} findings.</p>
+<button type="button" data-open="all">Expand all</button> <button type="button" data-open="none">Collapse all</button>
+</div>
 </form>
 {% for f in files %}
 <section class="cc-file" id="{{ f.anchor }}">
@@ -359,7 +406,7 @@ style="display:block;width:{{ bar[v] }}%"></span></span><span class="n">{{ by_ve
 <div class="cc-cols">
 <div>
 {% if f.fmt != 'text' %}<p class="cc-muted">Shown as the raw {{ f.fmt }} source text.</p>{% endif %}
-{% if f.source_html is not none %}<pre class="cc-source">{{ f.source_html }}</pre>{% endif %}
+{% if f.source_html is not none %}<pre class="cc-source"><code>{{ f.source_html }}</code></pre>{% endif %}
 </div>
 <div class="cc-panels">
 {% if not f.panels %}<p>No health claims found.</p>{% endif %}
@@ -367,7 +414,8 @@ style="display:block;width:{{ bar[v] }}%"></span></span><span class="n">{{ by_ve
 <details class="cc-panel cc-v-{{ p.verdict }}" id="{{ p.id }}" data-verdict="{{ p.verdict }}" \
 data-type="{{ p.type }}" open>
 <summary><span class="cc-verdict">[{{ p.verdict }}]</span> {{ p.type }} &middot; {{ p.rule }} &middot; \
-line {{ p.line }}:{{ p.column }}</summary>
+line {{ p.line }}:{{ p.column }}<span class="cc-snippet">{{ p.claim }}</span>\
+{% if p.topic %}<span class="cc-snippet">evidence: {{ p.topic }}</span>{% endif %}</summary>
 <blockquote>{{ p.claim }}</blockquote>
 <dl>
 <dt>why</dt><dd>{{ p.message }}</dd>
