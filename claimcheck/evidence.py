@@ -362,3 +362,59 @@ def validate_paths(paths: list[Path], known_concepts: set[str], today: dt.date |
                     f"{entry.last_reviewed.isoformat()} is over 24 months ago"
                 )
     return ValidationReport(errors=errors, warnings=warnings, entries=count, files=len(files))
+
+
+@dataclass
+class EntryCounts:
+    """How many evidence entries one intervention has, by verdict and by basis."""
+
+    intervention: str
+    title: str
+    entries: int = 0
+    by_verdict: dict[str, int] = field(default_factory=lambda: dict.fromkeys(VERDICTS, 0))
+    by_basis: dict[str, int] = field(default_factory=lambda: dict.fromkeys(BASES, 0))
+
+    def add(self, verdict: str, basis: str, n: int = 1) -> None:
+        self.entries += n
+        self.by_verdict[verdict] += n
+        self.by_basis[basis] += n
+
+
+def count_entries(base: EvidenceBase) -> list[EntryCounts]:
+    """Entries per intervention (sorted by id), then a "total" row. The README's evidence
+    table is this, rendered by ``evidence_counts_markdown``; a test keeps the two in step."""
+    titles: dict[str, str] = {}
+    for source in base.files:
+        try:
+            data = load_yaml(source)
+        except SchemaError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("intervention"), str):
+            titles[data["intervention"]] = str(data.get("title") or data["intervention"])
+    rows: dict[str, EntryCounts] = {}
+    total = EntryCounts("total", "Total")
+    for entry in base.entries.values():
+        name = entry.intervention
+        rows.setdefault(name, EntryCounts(name, titles.get(name, name))).add(entry.verdict, entry.basis)
+        total.add(entry.verdict, entry.basis)
+    return [*(rows[k] for k in sorted(rows)), total]
+
+
+def evidence_counts_markdown(base: EvidenceBase) -> str:
+    """The README table of ``count_entries``: one row per intervention, then the total."""
+    lines = [
+        "| Intervention | Entries | Supported | Mixed | Unsupported | Basis: regulator | Basis: research |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in count_entries(base):
+        total = row.intervention == "total"
+        name = f"**{row.title}**" if total else f"{row.title} (`{row.intervention}`)"
+        cells = [
+            row.entries,
+            *(row.by_verdict[v] for v in VERDICTS),
+            row.by_basis["regulator"],
+            row.by_basis["research"],
+        ]
+        cells_text = [f"**{c}**" if total else str(c) for c in cells]
+        lines.append(f"| {name} | " + " | ".join(cells_text) + " |")
+    return "\n".join(lines) + "\n"

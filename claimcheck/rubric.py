@@ -1,18 +1,35 @@
 """The rubric: from a claim and its evidence entry to a verdict, with every step written down.
 
 Base verdict from the entry (none: unsupported, "no substantiation on file"); then the
-wording of the claim moves it: over-reach steps it down one step each (or straight to
-unsupported), an honest hedge or scope may lift a mixed row to supported-as-stated, and
-nothing ever lifts an unsupported row to supported. See docs/rubric.md.
+general wording rules of ``rules/wording.yaml`` move it, as data:
+
+- ``unsupported`` rules (a CAP 12.2 serious condition, pseudo-physiology, ...) decide the
+  verdict outright;
+- ``supported`` rules (sensory and well-being wording) make it supported for any therapy,
+  with or without an evidence file;
+- ``step_down`` rules step it down, one step for each kind of over-reach present;
+- ``no_lift`` rules (testimonials, tradition, disclaimers, "may", ...) stop the wording from
+  raising it.
+
+An honest statement of the evidence's limits, a claim of mere comparability, or a hedged,
+scope-accurate claim may lift a verdict (never an unsupported one to supported) unless a
+``no_lift`` rule fires. Entry-specific rules (an entry's ``wording:`` list) apply before the
+general step-downs. See docs/rubric.md.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-from claimcheck.evidence import EvidenceEntry
-from claimcheck.records import VERDICTS, Claim
-from claimcheck.rules import Lexicon
+from claimcheck.evidence import BASES, SCOPE_LIMITS, EvidenceEntry
+from claimcheck.extract import NAMED_THERAPY
+from claimcheck.records import CLAIM_TYPES, VERDICTS, Claim, Qualifiers
+from claimcheck.rules import CONCEPT_KINDS, Lexicon, bundled_dir
+from claimcheck.yamlio import SchemaError, check_keys, line_of, load_yaml, require
 
 
 @dataclass
@@ -40,6 +57,483 @@ RULE_CODES = {
 # Speed words that describe an immediate effect, which short-term evidence can cover.
 IMMEDIACY = {"immediate", "immediately", "instant", "instantly", "rapid", "rapidly", "right away", "straight away"}
 
+WORDING_FILE = "wording.yaml"
+EFFECTS = ("unsupported", "supported", "step_down", "no_lift")
+# Cues whose words can lift a verdict; a no_lift rule on one of them cancels just those words.
+LIFT_CUES = ("hedge", "limitation", "equivalence")
+QUALIFIER_FIELDS = tuple(f.name for f in fields(Qualifiers))
+CONCEPT_FLAGS = ("serious",)
+NO_EVIDENCE_SUGGESTION = (
+    "Remove the claim, or hold evidence for it; if you keep it, describe what the therapy "
+    "involves rather than what it achieves."
+)
+
+
+# -- the wording rules, as data ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Condition:
+    """The trigger of a wording rule: every key given must hold (``unless`` must not)."""
+
+    cue: str | None = None
+    terms: tuple[str, ...] = ()  # as lemmas (_norm)
+    terms_except: tuple[str, ...] = ()
+    cue_absent: tuple[str, ...] = ()
+    concept: tuple[str, ...] = ()
+    concept_absent: tuple[str, ...] = ()
+    concept_flag: str | None = None
+    concept_kind: tuple[str, ...] = ()
+    except_: tuple[str, ...] = ()
+    scope_limit: str | None = None
+    entry: str | None = None  # "none" | "any"
+    entry_verdict: tuple[str, ...] = ()
+    entry_basis: tuple[str, ...] = ()
+    human_signal: bool | None = None
+    in_list: bool | None = None
+    intervention: tuple[str, ...] = ()
+    unless: Condition | None = None
+
+
+@dataclass(frozen=True)
+class WordingExample:
+    text: str
+    verdict: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class WordingRule:
+    id: str
+    applies_to: tuple[str, ...]
+    when: Condition
+    effect: str
+    label: str
+    reason: str
+    source_ref: str
+    source_url: str
+    examples: tuple[WordingExample, ...]
+    kind: str = ""  # step_down rules of one kind count as one step
+    cancels: tuple[str, ...] = ()  # no_lift rules: the lift cues they cancel, or ("all",)
+    code: str | None = None  # a rule code of its own (RULE_CODES), else the claim type's
+    suggestion: str | None = None
+    source: str = ""
+    line: int = 0
+
+    @property
+    def tag(self) -> str:
+        """How the rule signs the reasons it writes."""
+        return f"[{self.id}]"
+
+
+RULE_KEYS = {
+    "id",
+    "applies_to",
+    "when",
+    "effect",
+    "label",
+    "kind",
+    "cancels",
+    "code",
+    "reason",
+    "suggestion",
+    "source",
+    "examples",
+}
+WHEN_KEYS = {
+    "cue",
+    "terms",
+    "terms_except",
+    "cue_absent",
+    "concept",
+    "concept_absent",
+    "concept_flag",
+    "concept_kind",
+    "except",
+    "scope_limit",
+    "entry",
+    "entry_verdict",
+    "entry_basis",
+    "human_signal",
+    "in_list",
+    "intervention",
+    "unless",
+}
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _text(node: dict, key: str, path: Path, where: str) -> str:
+    value = require(node, key, str, path, where)
+    if not value.strip():
+        raise SchemaError(path, line_of(node, key), f"{where}.{key}", "must not be empty")
+    return value.strip()
+
+
+def _names(node: dict, key: str, path: Path, where: str, allowed: tuple[str, ...] | set[str] | None = None):
+    """A string or a list of strings, each (optionally) one of ``allowed``."""
+    value = node[key]
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items:
+        raise SchemaError(path, line_of(node, key), f"{where}.{key}", "expected a name or a non-empty list of names")
+    for i, item in enumerate(items):
+        if not isinstance(item, str) or not item.strip():
+            raise SchemaError(path, line_of(node, key), f"{where}.{key}[{i}]", "expected a non-empty string")
+        if allowed is not None and item not in allowed:
+            shown = ", ".join(sorted(allowed)) if len(allowed) <= 12 else "see docs/rubric.md"
+            raise SchemaError(path, line_of(node, key), f"{where}.{key}", f"{item!r} is not one of: {shown}")
+    return tuple(items)
+
+
+def _bool(node: dict, key: str, path: Path, where: str) -> bool:
+    value = node[key]
+    if not isinstance(value, bool):
+        raise SchemaError(path, line_of(node, key), f"{where}.{key}", "expected true or false")
+    return value
+
+
+def _condition(node: Any, path: Path, where: str, lexicon: Lexicon | None) -> Condition:
+    if not isinstance(node, dict) or not node:
+        raise SchemaError(path, line_of(node), where, "expected a mapping of trigger keys")
+    check_keys(node, WHEN_KEYS, path, where)
+    cues = set(lexicon.cues) if lexicon else None
+    concepts = set(lexicon.concepts) if lexicon else None
+    interventions = {c.id for c in lexicon.of_kind("intervention")} if lexicon else None
+    values: dict[str, Any] = {}
+    if "cue" in node:
+        values["cue"] = _names(node, "cue", path, where, cues)[0]
+        if isinstance(node["cue"], list):
+            raise SchemaError(path, line_of(node, "cue"), f"{where}.cue", "expected one cue id")
+    for key in ("terms", "terms_except"):
+        if key in node:
+            if "cue" not in node:
+                raise SchemaError(path, line_of(node, key), f"{where}.{key}", "needs a 'cue' to apply to")
+            # Stored as lemmas: the rubric compares a cue's words with them as lemmas.
+            values[key] = tuple(dict.fromkeys(_norm(t) for t in _names(node, key, path, where)))
+    if "cue_absent" in node:
+        values["cue_absent"] = _names(node, "cue_absent", path, where, cues)
+    for key in ("concept", "concept_absent", "except"):
+        if key in node:
+            values["except_" if key == "except" else key] = _names(node, key, path, where, concepts)
+    if "concept_flag" in node:
+        values["concept_flag"] = _names(node, "concept_flag", path, where, CONCEPT_FLAGS)[0]
+    if "concept_kind" in node:
+        values["concept_kind"] = _names(node, "concept_kind", path, where, CONCEPT_KINDS)
+    if "except" in node and "concept_kind" not in node:
+        raise SchemaError(path, line_of(node, "except"), f"{where}.except", "needs a 'concept_kind' to apply to")
+    if "scope_limit" in node:
+        values["scope_limit"] = _names(node, "scope_limit", path, where, SCOPE_LIMITS)[0]
+    if "entry" in node:
+        values["entry"] = _names(node, "entry", path, where, ("none", "any"))[0]
+    if "entry_verdict" in node:
+        values["entry_verdict"] = _names(node, "entry_verdict", path, where, VERDICTS)
+    if "entry_basis" in node:
+        values["entry_basis"] = _names(node, "entry_basis", path, where, BASES)
+    for key in ("human_signal", "in_list"):
+        if key in node:
+            values[key] = _bool(node, key, path, where)
+    if "intervention" in node:
+        values["intervention"] = _names(node, "intervention", path, where, interventions)
+    if "unless" in node:
+        values["unless"] = _condition(node["unless"], path, f"{where}.unless", lexicon)
+    return Condition(**values)
+
+
+def _rule(node: Any, path: Path, where: str, lexicon: Lexicon | None) -> WordingRule:
+    if not isinstance(node, dict):
+        raise SchemaError(path, line_of(node), where, "expected a mapping")
+    check_keys(node, RULE_KEYS, path, where)
+    rid = _text(node, "id", path, where)
+    if not ID_RE.match(rid):
+        raise SchemaError(path, line_of(node, "id"), f"{where}.id", "use lower case, digits and underscores")
+    require(node, "applies_to", list, path, where)
+    applies_to = _names(node, "applies_to", path, where, CLAIM_TYPES)
+    effect = _text(node, "effect", path, where)
+    if effect not in EFFECTS:
+        raise SchemaError(
+            path, line_of(node, "effect"), f"{where}.effect", f"{effect!r} is not one of: {', '.join(EFFECTS)}"
+        )
+    when = _condition(require(node, "when", dict, path, where), path, f"{where}.when", lexicon)
+    kind = _text(node, "kind", path, where) if "kind" in node else ""
+    if kind and effect != "step_down":
+        raise SchemaError(path, line_of(node, "kind"), f"{where}.kind", "only step_down rules have a kind")
+    cancels: tuple[str, ...] = ()
+    if "cancels" in node:
+        if effect != "no_lift":
+            raise SchemaError(path, line_of(node, "cancels"), f"{where}.cancels", "only no_lift rules cancel lifts")
+        cancels = _names(node, "cancels", path, where, (*LIFT_CUES, "all"))
+    elif effect == "no_lift":
+        cancels = (when.cue,) if when.cue in LIFT_CUES else ("all",)
+    code = _text(node, "code", path, where) if "code" in node else None
+    if code is not None and code not in RULE_CODES.values():
+        raise SchemaError(path, line_of(node, "code"), f"{where}.code", f"{code!r} is not a rule code (docs/rules.md)")
+    source = require(node, "source", dict, path, where)
+    check_keys(source, {"ref", "url"}, path, f"{where}.source")
+    url = _text(source, "url", path, f"{where}.source")
+    if not url.startswith(("https://", "http://")):
+        raise SchemaError(path, line_of(source, "url"), f"{where}.source.url", "must be an http(s) URL")
+    raw_examples = node.get("examples")
+    if not isinstance(raw_examples, list) or not raw_examples:
+        raise SchemaError(
+            path, line_of(node, "examples"), f"{where}.examples", "needs at least one example {text, verdict}"
+        )
+    examples = []
+    for i, ex in enumerate(raw_examples):
+        w = f"{where}.examples[{i}]"
+        if not isinstance(ex, dict):
+            raise SchemaError(path, line_of(raw_examples, i), w, "expected {text, verdict}")
+        check_keys(ex, {"text", "verdict"}, path, w)
+        verdict = _text(ex, "verdict", path, w)
+        if verdict not in VERDICTS:
+            raise SchemaError(
+                path, line_of(ex, "verdict"), f"{w}.verdict", f"{verdict!r} is not one of: {', '.join(VERDICTS)}"
+            )
+        examples.append(WordingExample(text=_text(ex, "text", path, w), verdict=verdict, line=line_of(ex) or 0))
+    return WordingRule(
+        id=rid,
+        applies_to=applies_to,
+        when=when,
+        effect=effect,
+        label=_text(node, "label", path, where),
+        reason=_text(node, "reason", path, where),
+        source_ref=_text(source, "ref", path, f"{where}.source"),
+        source_url=url,
+        examples=tuple(examples),
+        kind=kind or rid,
+        cancels=cancels,
+        code=code,
+        suggestion=_text(node, "suggestion", path, where) if "suggestion" in node else None,
+        source=str(path),
+        line=line_of(node) or 0,
+    )
+
+
+def load_wording_rules(path: str | Path, lexicon: Lexicon | None = None) -> list[WordingRule]:
+    """Load and validate ``wording.yaml``; errors name file, line and key. With a lexicon,
+    cue, concept and intervention ids must exist in it."""
+    path = Path(path)
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise SchemaError(path, None, "", "expected a mapping with 'rules'")
+    check_keys(data, {"rules"}, path, "")
+    items = require(data, "rules", list, path, "")
+    rules: list[WordingRule] = []
+    seen: dict[str, WordingRule] = {}
+    for i, item in enumerate(items):
+        rule = _rule(item, path, f"rules[{i}]", lexicon)
+        if rule.id in seen:
+            raise SchemaError(
+                path, rule.line, f"rules[{i}].id", f"duplicate rule id {rule.id!r} (also line {seen[rule.id].line})"
+            )
+        seen[rule.id] = rule
+        rules.append(rule)
+    return rules
+
+
+def wording_path(lexicon: Lexicon) -> Path:
+    """``wording.yaml`` beside the lexicon's cue file (the Checker's rules folder)."""
+    for cue in lexicon.cues.values():
+        if cue.source:
+            candidate = Path(cue.source).parent / WORDING_FILE
+            if candidate.is_file():
+                return candidate
+            break
+    return bundled_dir("rules") / WORDING_FILE
+
+
+_RULES_CACHE: dict[int, tuple[Lexicon, list[WordingRule]]] = {}
+
+
+def wording_rules(lexicon: Lexicon) -> list[WordingRule]:
+    """The wording rules for a lexicon, loaded and validated once per lexicon."""
+    cached = _RULES_CACHE.get(id(lexicon))
+    if cached is not None and cached[0] is lexicon:
+        return cached[1]
+    rules = load_wording_rules(wording_path(lexicon), lexicon)
+    if len(_RULES_CACHE) > 16:
+        _RULES_CACHE.clear()
+    _RULES_CACHE[id(lexicon)] = (lexicon, rules)
+    return rules
+
+
+# -- reading a claim against a rule ------------------------------------------------------
+
+_TOKEN_RE = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?|[^\sa-z0-9]")
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN_RE.findall(text.lower().replace("’", "'"))
+
+
+@lru_cache(maxsize=16384)
+def _lemma(word: str) -> str:
+    """The same lemma the spaCy pipeline gives a word (claimcheck.nlp's lookup table)."""
+    from claimcheck.nlp import lemma_of
+
+    return lemma_of(word)
+
+
+@lru_cache(maxsize=4096)
+def _norm(words: str) -> str:
+    """A phrase as lemmas, so "helps" and "help" compare equal."""
+    return " ".join(_lemma(t) for t in _tokens(words))
+
+
+_TERM_CACHE: dict[tuple[int, str], tuple[Any, dict[str, list[tuple[str, ...]]]]] = {}
+
+
+def _term_index(lexicon: Lexicon, cue_id: str) -> dict[str, list[tuple[str, ...]]]:
+    """A cue's terms as token tuples (lower case and lemmas), indexed by their first token."""
+    key = (id(lexicon), cue_id)
+    cached = _TERM_CACHE.get(key)
+    if cached is not None and cached[0] is lexicon:
+        return cached[1]
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for term in lexicon.cues[cue_id].terms:
+        lower = tuple(_tokens(term))
+        if not lower:
+            continue
+        for form in {lower, tuple(_lemma(t) for t in lower)}:
+            index.setdefault(form[0], []).append(form)
+    if len(_TERM_CACHE) > 256:
+        _TERM_CACHE.clear()
+    _TERM_CACHE[key] = (lexicon, index)
+    return index
+
+
+def _match_terms(index: dict[str, list[tuple[str, ...]]], toks: list[str], lemmas: list[str]) -> list[str]:
+    """Words of a text (as tokens and lemmas) that a cue's terms match."""
+    found: list[str] = []
+    for i in range(len(toks)):
+        for first in {lemmas[i], toks[i]}:
+            for term in index.get(first, ()):
+                n = len(term)
+                if tuple(lemmas[i : i + n]) == term or tuple(toks[i : i + n]) == term:
+                    words = " ".join(toks[i : i + n])
+                    if words not in found:
+                        found.append(words)
+    return found
+
+
+@dataclass
+class _Context:
+    claim: Claim
+    entry: EvidenceEntry | None
+    lexicon: Lexicon
+    concepts: set[str] = field(default_factory=set)
+    _cue_cache: dict[str, list[str]] = field(default_factory=dict)
+    _toks: list[str] | None = None
+    _lemmas: list[str] | None = None
+
+    def cue_words(self, cue_id: str) -> list[str]:
+        if cue_id in QUALIFIER_FIELDS:
+            return getattr(self.claim.qualifiers, cue_id)
+        if cue_id not in self._cue_cache:
+            words: list[str] = []
+            if cue_id in self.lexicon.cues:
+                if self._toks is None:
+                    self._toks = _tokens(self.claim.text)
+                    self._lemmas = [_lemma(t) for t in self._toks]
+                words = _match_terms(_term_index(self.lexicon, cue_id), self._toks, self._lemmas or [])
+            self._cue_cache[cue_id] = words
+        return self._cue_cache[cue_id]
+
+    def label(self, concept_id: str) -> str:
+        concept = self.lexicon.concepts.get(concept_id)
+        return concept.label if concept else concept_id
+
+
+def _fires(cond: Condition, ctx: _Context) -> tuple[bool, list[str]]:
+    """Whether a condition holds, and what triggered it (cue words or concept labels)."""
+    # Cheap tests on the entry and the claim first; cue words (text matching) last.
+    entry = ctx.entry
+    if cond.scope_limit is not None and (entry is None or cond.scope_limit not in entry.scope_limits):
+        return False, []
+    if cond.entry == "none" and entry is not None:
+        return False, []
+    if cond.entry == "any" and entry is None:
+        return False, []
+    if cond.entry_verdict and (entry is None or entry.verdict not in cond.entry_verdict):
+        return False, []
+    if cond.entry_basis and (entry is None or entry.basis not in cond.entry_basis):
+        return False, []
+    if cond.human_signal is not None and (entry is not None and entry.human_signal) != cond.human_signal:
+        return False, []
+    if cond.in_list is not None and ctx.claim.in_list != cond.in_list:
+        return False, []
+    if cond.intervention and ctx.claim.intervention not in cond.intervention:
+        return False, []
+    if any(c in ctx.concepts for c in cond.concept_absent):
+        return False, []
+    shown: list[str] = []
+    if cond.concept:
+        hits = [c for c in cond.concept if c in ctx.concepts]
+        if not hits:
+            return False, []
+        shown.extend(ctx.label(c) for c in hits[:3])
+    if cond.concept_flag == "serious":
+        hits = [c for c in sorted(ctx.concepts) if c in ctx.lexicon.concepts and ctx.lexicon.concepts[c].serious]
+        if not hits:
+            return False, []
+        shown.extend(ctx.label(c) for c in hits[:3])
+    if cond.concept_kind:
+        hits = [
+            c
+            for c in sorted(ctx.concepts)
+            if c in ctx.lexicon.concepts and ctx.lexicon.concepts[c].kind in cond.concept_kind and c not in cond.except_
+        ]
+        if not hits:
+            return False, []
+        shown.extend(ctx.label(c) for c in hits[:3] if ctx.label(c) not in shown)
+    if cond.cue is not None:
+        words = _cue_hits(cond, ctx)
+        if not words:
+            return False, []
+        shown[:0] = [f"'{w}'" for w in words[:3]]
+    if any(ctx.cue_words(c) for c in cond.cue_absent):
+        return False, []
+    if cond.unless is not None and _fires(cond.unless, ctx)[0]:
+        return False, []
+    return True, shown
+
+
+def _cue_hits(cond: Condition, ctx: _Context) -> list[str]:
+    """The words of a condition's cue in the claim, kept to its terms (or terms_except)."""
+    if cond.cue is None:
+        return []
+    words = ctx.cue_words(cond.cue)
+    if cond.terms:
+        words = [w for w in words if _norm(w) in cond.terms]
+    if cond.terms_except:
+        words = [w for w in words if _norm(w) not in cond.terms_except]
+    return words
+
+
+@dataclass
+class _Fired:
+    rule: WordingRule
+    shown: list[str]
+    words: list[str]  # the cue words that triggered it (for no_lift on a lift cue)
+
+    def reason(self, tail: str = "") -> str:
+        what = self.rule.label + (f" ({', '.join(self.shown)})" if self.shown else "")
+        return f"{what}: {self.rule.reason} {self.rule.tag}{tail}"
+
+
+def _fired_rules(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon) -> list[_Fired]:
+    """The wording rules that hold for a claim judged against an entry (or none)."""
+    ctx = _Context(claim=claim, entry=entry, lexicon=lexicon, concepts=set(claim.concepts))
+    out = []
+    for rule in wording_rules(lexicon):
+        if claim.claim_type not in rule.applies_to:
+            continue
+        ok, shown = _fires(rule.when, ctx)
+        if ok:
+            out.append(_Fired(rule=rule, shown=shown, words=_cue_hits(rule.when, ctx)))
+    return out
+
+
+# -- the verdict -------------------------------------------------------------------------
+
 
 def _up(verdict: str, entry: EvidenceEntry) -> str:
     """One step up, never past mixed for an entry with no human evidence at all."""
@@ -56,64 +550,105 @@ def _quote(words: list[str]) -> str:
     return ", ".join(f"'{w}'" for w in words[:3])
 
 
+def _no_evidence_reasons(claim: Claim, has_evidence_file: bool, fired: list[_Fired]) -> list[str]:
+    what = claim.intervention_label or "this therapy"
+    first = f"no substantiation on file for this {claim.claim_type} claim about {what}"
+    if not has_evidence_file:
+        first += f" (no evidence file for {what})"
+    base = next((f for f in fired if f.rule.when.entry == "none" and f.rule.effect == "unsupported"), None)
+    if claim.intervention and claim.intervention != NAMED_THERAPY:
+        where = f"add an entry to rules/evidence/{claim.intervention}.yaml"
+    else:
+        where = "add the therapy to rules/lexicon/interventions.yaml and its entries to rules/evidence/"
+    how = f"{where} (docs/evidence-schema.md) or pass --evidence DIR"
+    second = f"{base.rule.reason} {base.rule.tag}; {how}" if base else f"advertisers must hold evidence; {how}"
+    return [first, second]
+
+
 def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evidence_file: bool) -> Judgement:
     q = claim.qualifiers
-    serious = [
-        lexicon.concepts[c].label for c in claim.concepts if c in lexicon.concepts and lexicon.concepts[c].serious
-    ]
-    if claim.claim_type == "efficacy" and serious:
+    fired = _fired_rules(claim, entry, lexicon)
+    by_effect: dict[str, list[_Fired]] = {e: [] for e in EFFECTS}
+    for f in fired:
+        by_effect[f.rule.effect].append(f)
+    situation = "evidence" if entry is not None else "no_evidence"
+    code = RULE_CODES[(claim.claim_type, situation)]
+    base_reasons = (
+        _no_evidence_reasons(claim, has_evidence_file, fired)
+        if entry is None
+        else [
+            f"evidence {entry.id} ({entry.topic}): {entry.verdict}, {entry.certainty} certainty; scope: {entry.scope}"
+        ]
+    )
+    suggestion = entry.accepted_wording if entry is not None else NO_EVIDENCE_SUGGESTION
+
+    # 1. Rules that decide the verdict outright (a base "no substantiation" is not one of them).
+    hard = [f for f in by_effect["unsupported"] if f.rule.when.entry != "none"]
+    if hard:
+        coded = [f for f in hard if f.rule.code]
+        ordered = coded + [f for f in hard if not f.rule.code]
+        reasons = [f.reason(" -> unsupported") for f in ordered]
+        reasons.insert(len(coded), base_reasons[0])
+        rule_suggestion = next((f.rule.suggestion for f in ordered if f.rule.suggestion), None)
         return Judgement(
             verdict="unsupported",
-            reasons=[
-                f"claims to treat a serious condition ({', '.join(serious)}): UK CAP Code rule 12.2 "
-                "does not allow this without suitably qualified medical supervision"
-            ],
-            suggestion="Remove the claim, or refer to care under medical supervision without promising an effect.",
-            rule=RULE_CODES[("efficacy", "serious")],
-        )
-    if entry is None:
-        what = claim.intervention_label or "this therapy"
-        reasons = [f"no substantiation on file for this {claim.claim_type} claim about {what}"]
-        if not has_evidence_file:
-            reasons[0] += f" (no evidence file for {what})"
-        reasons.append(
-            "advertisers must hold evidence before they make a claim; add an entry to "
-            f"rules/evidence/{claim.intervention or 'INTERVENTION'}.yaml (docs/evidence-schema.md) "
-            "or pass --evidence DIR"
-        )
-        if q.hedge:
-            reasons.append(f"the hedge {_quote(q.hedge)} does not make an unsupported claim acceptable")
-        return Judgement(
-            verdict="unsupported",
-            reasons=reasons,
-            suggestion="Remove the claim, or hold evidence for it; if you keep it, describe what the therapy "
-            "involves rather than what it achieves.",
-            rule=RULE_CODES[(claim.claim_type, "no_evidence")],
+            reasons=[*reasons, "verdict: unsupported"],
+            suggestion=rule_suggestion or suggestion,
+            rule=coded[0].rule.code if coded else code,
         )
 
+    # 2. Sensory and well-being wording: acceptable for every therapy, evidence file or not.
+    if by_effect["supported"]:
+        reasons = list(base_reasons[:1])
+        reasons.extend(f.reason(" -> supported") for f in by_effect["supported"])
+        verdict = _apply_steps("supported", by_effect["step_down"], reasons)
+        reasons.append(f"verdict: {verdict}")
+        return Judgement(verdict=verdict, reasons=reasons, suggestion=suggestion, rule=code)
+
+    # 3. No entry: unsupported; the wording rules only explain.
+    if entry is None:
+        reasons = list(base_reasons)
+        reasons.extend(f.reason() for f in by_effect["step_down"])
+        reasons.extend(f.reason(" -> does not lift the verdict") for f in by_effect["no_lift"])
+        reasons.append("verdict: unsupported")
+        return Judgement(verdict="unsupported", reasons=reasons, suggestion=suggestion, rule=code)
+
+    # 4. An entry: its verdict, moved by the wording.
     verdict = entry.verdict
-    reasons = [
-        f"evidence {entry.id} ({entry.topic}): {entry.verdict}, {entry.certainty} certainty; scope: {entry.scope}"
-    ]
+    reasons = list(base_reasons)
+    no_lift = by_effect["no_lift"]
+    lift_words = _lift_words(q, no_lift)
+    lifts_blocked = any("all" in f.rule.cancels for f in no_lift)
+
+    def finish(verdict: str) -> Judgement:
+        if verdict != "supported":
+            reasons.extend(f.reason(" -> does not lift the verdict") for f in no_lift)
+        reasons.append(f"verdict: {verdict}")
+        return Judgement(verdict=verdict, reasons=reasons, suggestion=suggestion, rule=code)
 
     # Honest statements of the evidence's limits are what the rubric asks for.
-    if q.limitation and not (q.absolute or q.magnitude or q.speed):
+    if lift_words["limitation"] and not lifts_blocked and not (q.absolute or q.magnitude or q.speed):
         if q.hedge or q.durability:
             lifted = _up(verdict, entry)
             note = "hedged claim that also states the evidence's limits"
         else:
             lifted, note = "supported", "states the evidence's limits"
         if VERDICTS.index(lifted) < VERDICTS.index(verdict):
-            reasons.append(f"{note} ({_quote(q.limitation)}) -> {lifted}")
+            reasons.append(f"{note} ({_quote(lift_words['limitation'])}) -> {lifted}")
             verdict = lifted
-        return _finish(claim, entry, verdict, reasons)
+        return finish(verdict)
     # "About as effective as" is the comparison the evidence most often supports.
-    if claim.claim_type == "comparative" and q.equivalence and not (q.absolute or q.magnitude):
+    if (
+        claim.claim_type == "comparative"
+        and lift_words["equivalence"]
+        and not lifts_blocked
+        and not (q.absolute or q.magnitude)
+    ):
         lifted = _up(verdict, entry)
         if VERDICTS.index(lifted) < VERDICTS.index(verdict):
-            reasons.append(f"claims only comparability ({_quote(q.equivalence)}) -> {lifted}")
+            reasons.append(f"claims only comparability ({_quote(lift_words['equivalence'])}) -> {lifted}")
             verdict = lifted
-        return _finish(claim, entry, verdict, reasons)
+        return finish(verdict)
 
     # Entry-specific wording rules (e.g. "no side effects" against common mild side effects).
     for rule in entry.wording:
@@ -124,61 +659,57 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
             if rule.verdict != verdict:
                 verdict = rule.verdict
                 reasons.append(f"{_quote(words)}: {rule.reason} -> {verdict}")
-            return _finish(claim, entry, verdict, reasons)
+            return finish(verdict)
 
-    steps: list[str] = []
-    if q.absolute:
-        steps.append(f"certainty wording {_quote(q.absolute)} overstates the evidence")
-    if q.mechanism_overstatement and claim.claim_type == "mechanism":
-        steps.append(f"states a mechanism as complete fact {_quote(q.mechanism_overstatement)}")
-    if q.magnitude:
-        steps.append(f"magnitude wording {_quote(q.magnitude)} overstates the evidence")
+    steps = by_effect["step_down"]
     limits = set(entry.scope_limits)
-    recovery_speed = [w for w in q.speed if w not in IMMEDIACY]
-    if (recovery_speed and entry.verdict != "supported") or (q.speed and "no_speed" in limits):
-        steps.append(f"speed wording {_quote(recovery_speed or q.speed)} goes beyond the evidence's scope")
-    if q.durability and "short_term" in limits:
-        steps.append(f"durability wording {_quote(q.durability)} goes beyond short-term evidence")
-    if q.population:
-        steps.append(f"population wording {_quote(q.population)} sweeps beyond the studied groups")
-    if q.research_appeal and _uncited_appeal(q.research_appeal) and entry.verdict != "supported":
-        steps.append(f"appeal to research {_quote(q.research_appeal)} without a citation")
-    if claim.in_list and entry.verdict == "mixed" and not q.hedge:
-        steps.append(f"a condition list presents {entry.topic} ({entry.certainty} certainty) as established")
-
+    hedge = lift_words["hedge"]
     if steps:
-        new = _down(verdict, len(steps))
-        for step in steps:
-            reasons.append(step)
-        if new != verdict:
-            reasons.append(f"{len(steps)} step(s) down: {verdict} -> {new}")
-        verdict = new
+        verdict = _apply_steps(verdict, steps, reasons)
     elif (
-        entry.verdict == "mixed"
-        and q.hedge
+        hedge
+        and not lifts_blocked
+        and entry.verdict == "mixed"
         and (q.short_term or any(w in IMMEDIACY for w in q.speed) or "short_term" not in limits)
     ):
-        reasons.append(f"hedged ({_quote(q.hedge)}) and within the evidence's scope -> supported as stated")
+        reasons.append(f"hedged ({_quote(hedge)}) and within the evidence's scope -> supported as stated")
         verdict = "supported"
-    elif entry.verdict == "unsupported" and q.hedge and entry.human_signal:
-        reasons.append(f"hedged ({_quote(q.hedge)}); some human evidence exists -> mixed at most")
+    elif hedge and not lifts_blocked and entry.verdict == "unsupported" and entry.human_signal:
+        reasons.append(f"hedged ({_quote(hedge)}); some human evidence exists -> mixed at most")
         verdict = "mixed"
-    elif q.hedge and entry.verdict == "unsupported":
-        reasons.append(f"the hedge {_quote(q.hedge)} does not lift a claim with no human evidence")
-    if q.testimonial and verdict != "supported":
-        reasons.append("a testimonial does not substantiate a claim")
-    return _finish(claim, entry, verdict, reasons)
+    return finish(verdict)
+
+
+def _lift_words(q: Qualifiers, no_lift: list[_Fired]) -> dict[str, list[str]]:
+    """The words of each lift cue that may still lift after the no_lift rules: a rule on a lift
+    cue cancels the words it matched; ``cancels`` names other lift cues to cancel outright."""
+    out = {name: list(getattr(q, name)) for name in LIFT_CUES}
+    for f in no_lift:
+        for cue in f.rule.cancels:
+            if cue not in out:
+                continue
+            if cue == f.rule.when.cue:
+                cancelled = set(f.words)
+                out[cue] = [w for w in out[cue] if w not in cancelled]
+            else:
+                out[cue] = []
+    return out
+
+
+def _apply_steps(verdict: str, steps: list[_Fired], reasons: list[str]) -> str:
+    """One step down for each kind of over-reach; every rule that fired is written down."""
+    if not steps:
+        return verdict
+    kinds = []
+    for f in steps:
+        reasons.append(f.reason())
+        if f.rule.kind not in kinds:
+            kinds.append(f.rule.kind)
+    new = _down(verdict, len(kinds))
+    if new != verdict:
+        reasons.append(f"{len(kinds)} step(s) down: {verdict} -> {new}")
+    return new
 
 
 def _uncited_appeal(words: list[str]) -> bool:
     return any(w not in ("evidence", "research", "study", "studies", "science", "trials") for w in words)
-
-
-def _finish(claim: Claim, entry: EvidenceEntry, verdict: str, reasons: list[str]) -> Judgement:
-    reasons.append(f"verdict: {verdict}")
-    return Judgement(
-        verdict=verdict,
-        reasons=reasons,
-        suggestion=entry.accepted_wording,
-        rule=RULE_CODES[(claim.claim_type, "evidence")],
-    )

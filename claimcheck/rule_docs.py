@@ -82,8 +82,11 @@ _DOCS = (
         "CC102",
         "efficacy-claim-without-evidence",
         "Efficacy claim with no substantiation on file",
-        "An efficacy claim for which no evidence entry exists. The verdict is always unsupported, "
-        "with the reason 'no substantiation on file'. A hedge ('may help') does not change it.",
+        "An efficacy claim for which no evidence entry exists, including a claim about a therapy "
+        "with no evidence file at all (the reason names it). The verdict is unsupported, with the "
+        "reason 'no substantiation on file'; a hedge ('may help'), a testimonial or a disclaimer "
+        "does not change it. Sensory and well-being wording ('relaxing', 'a sense of well-being') "
+        "is the exception: supported for every therapy.",
         "Advertisers must hold evidence before they make a claim (CAP Code rule 12.1; FTC "
         "guidance). 'May help' and similar hedges do not lower the burden of proof.",
         '"Dry needling improves your posture." No evidence entry covers posture.',
@@ -100,8 +103,10 @@ _DOCS = (
         "serious-condition-claim",
         "Efficacy claim about a condition that needs medical supervision",
         "A claim to treat a condition on the CAP Code rule 12.2 list of conditions for which "
-        "medical supervision should be sought (cancer, diabetes, autoimmune disease, depression, "
-        "asthma and others). The verdict is always unsupported, whatever the evidence on file.",
+        "medical supervision should be sought (cancer, diabetes, epilepsy, heart disease, autoimmune "
+        "disease, depression, asthma and others: the concepts flagged `serious` in rules/lexicon). "
+        "The verdict is always unsupported, whatever the evidence on file; the `serious_condition` "
+        "rule of rules/wording.yaml assigns this code.",
         "CAP Code rule 12.2: marketers must not discourage essential treatment for conditions "
         "that need medical supervision, and must not offer advice, diagnosis or treatment for them "
         "unless a suitably qualified health professional supervises it.",
@@ -237,13 +242,20 @@ RULE_DOCS: dict[str, str] = {d.code: d.markdown() for d in _DOCS}
 
 RUBRIC_SUMMARY = (
     "## How the verdict is reached\n\n"
+    "The general wording rules are data (rules/wording.yaml); each signs its reason with its id.\n\n"
     "- No evidence entry: unsupported ('no substantiation on file').\n"
-    "- A condition on the CAP Code 12.2 list: unsupported, whatever the entry.\n"
+    "- A condition on the CAP Code 12.2 list, a condition specific to babies or pregnancy, "
+    "pseudo-physiology (detox, immune boosting, subluxation), a medicinal claim for a drip or "
+    "PRP: unsupported, whatever the entry.\n"
+    "- Sensory and well-being wording (relaxing, a sense of well-being): supported for every "
+    "therapy, evidence file or not.\n"
     "- Otherwise the entry's verdict, moved by the wording: each kind of over-reach (certainty, "
-    "magnitude, speed, durability, sweeping populations, uncited appeals to research, condition "
-    "lists) steps it down one level (supported -> mixed -> unsupported); an honest hedge within "
-    "scope may lift mixed to supported; nothing lifts unsupported to supported; testimonials, "
-    "tradition and disclaimers never lift a verdict.\n"
+    "magnitude, speed, scope and durability, sweeping populations, uncited appeals to research, "
+    "condition lists, 'safe' and 'no side effects', 'natural', an unqualified 'Dr') steps it down "
+    "one level (supported -> mixed -> unsupported); a statement of the evidence's limits, or a "
+    "hedge within the scope of a research-graded row, may lift it; nothing lifts unsupported to "
+    "supported; testimonials, tradition, 'research exists' lists, disclaimers and 'may' never "
+    "lift a verdict.\n"
     "- Levels: unsupported = error, mixed = warning, supported = note.\n"
 )
 

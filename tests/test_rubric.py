@@ -88,3 +88,69 @@ def test_accepted_wording_of_supported_entries_is_itself_supported(checker):
         findings = checker.check_text(entry.accepted_wording, "w.txt").findings
         worse = [f for f in findings if f.verdict != "supported"]
         assert not worse, f"{entry.id}: accepted wording {entry.accepted_wording!r} -> {[f.verdict for f in worse]}"
+
+
+def test_rule_codes_are_stable():
+    from claimcheck.rubric import RULE_CODES
+
+    assert RULE_CODES == {
+        ("efficacy", "evidence"): "CC101",
+        ("efficacy", "no_evidence"): "CC102",
+        ("efficacy", "serious"): "CC103",
+        ("mechanism", "evidence"): "CC201",
+        ("mechanism", "no_evidence"): "CC202",
+        ("safety", "evidence"): "CC301",
+        ("safety", "no_evidence"): "CC302",
+        ("comparative", "evidence"): "CC401",
+        ("comparative", "no_evidence"): "CC402",
+    }
+
+
+def _lexicon_with_wording(tmp_path, wording_text):
+    """The bundled lexicon, but with its rules folder (and so its wording.yaml) in tmp_path."""
+    import dataclasses
+
+    from claimcheck.rules import load_lexicon
+
+    lexicon = load_lexicon()
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "wording.yaml").write_text(wording_text, encoding="utf-8")
+    cues = {k: dataclasses.replace(c, source=str(tmp_path / "cues.yaml")) for k, c in lexicon.cues.items()}
+    return dataclasses.replace(lexicon, cues=cues)
+
+
+def _claim(text, concepts, claim_type="efficacy"):
+    from claimcheck.records import Claim, Qualifiers
+
+    return Claim(claim_type, text, 0, len(text), "dry_needling", "dry needling", concepts, Qualifiers())
+
+
+def test_serious_conditions_come_from_the_wording_data(tmp_path):
+    """CC103 is data: without the serious_condition rule, a diabetes claim is an ordinary one."""
+    from claimcheck.rubric import WORDING_FILE, judge
+    from claimcheck.rules import bundled_dir
+
+    bundled = (bundled_dir("rules") / WORDING_FILE).read_text(encoding="utf-8")
+    claim = _claim("Dry needling treats diabetes.", ["condition.serious", "dry_needling"])
+    with_rule = judge(claim, None, _lexicon_with_wording(tmp_path / "a", bundled), True)
+    assert with_rule.rule == "CC103" and with_rule.verdict == "unsupported"
+    assert "[serious_condition]" in with_rule.reasons[0]
+
+    start = bundled.index("  - id: serious_condition")
+    end = bundled.index("  - id: baby_pregnancy_conditions")
+    without = judge(claim, None, _lexicon_with_wording(tmp_path / "b", bundled[:start] + bundled[end:]), True)
+    assert without.rule == "CC102" and without.verdict == "unsupported"
+    assert without.reasons[0].startswith("no substantiation on file")
+    assert not any("12.2" in r for r in without.reasons)
+
+
+def test_a_broken_wording_file_is_a_schema_error(tmp_path):
+    import pytest
+
+    from claimcheck.rubric import judge
+    from claimcheck.yamlio import SchemaError
+
+    lexicon = _lexicon_with_wording(tmp_path, "rules:\n  - id: x\n    effect: maybe\n")
+    with pytest.raises(SchemaError) as err:
+        judge(_claim("Dry needling treats diabetes.", ["condition.serious"]), None, lexicon, True)
+    assert str(err.value).startswith(f"{tmp_path / 'wording.yaml'}:2: rules[0]")
