@@ -412,15 +412,27 @@ def evidence_validate(
         list[Path] | None, typer.Argument(help="Evidence files or folders (default: the bundled base).")
     ] = None,
 ) -> None:
-    """Validate evidence files: schema (with file:line and key), duplicate ids, citations, staleness."""
+    """Validate evidence files: schema (with file:line and key), duplicate ids, citations, staleness.
+
+    With no paths, the bundled base and the bundled wording rules (rules/wording.yaml) are
+    checked; a path named wording.yaml is checked as wording rules."""
     from claimcheck.evidence import validate_paths
     from claimcheck.rules import bundled_dir, load_lexicon
+    from claimcheck.wording import WORDING_FILE, load_wording_rules
+    from claimcheck.yamlio import SchemaError
 
-    targets = list(paths or [bundled_dir("rules") / "evidence"])
+    targets = list(paths or [bundled_dir("rules") / "evidence", bundled_dir("rules") / WORDING_FILE])
     missing = [p for p in targets if not p.exists()]
     for p in missing:
         _error(f"{p}: no such file or directory")
-    report = validate_paths([p for p in targets if p.exists()], set(load_lexicon().concepts))
+    lexicon = load_lexicon()
+    wording = [p for p in targets if p.name == WORDING_FILE and p.is_file()]
+    report = validate_paths([p for p in targets if p.exists() and p not in wording], set(lexicon.concepts))
+    for path in wording:
+        try:
+            load_wording_rules(path, lexicon)
+        except SchemaError as exc:
+            report.errors.append(exc)
     for warning in report.warnings:
         typer.echo(f"warning: {warning}")
     for error in report.errors:

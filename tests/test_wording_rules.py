@@ -250,3 +250,14 @@ def test_evidence_counts_add_up():
     assert {r.intervention for r in rows[:-1]} == {e.intervention for e in base.entries.values()}
     dn = next(r for r in rows if r.intervention == "dry_needling")
     assert dn.entries == 57
+
+
+def test_evidence_validate_checks_the_wording_rules(cli, tmp_path):
+    bundled = cli("evidence", "validate")
+    assert bundled.returncode == 0, bundled.stdout.decode() + bundled.stderr.decode()
+    broken = tmp_path / "wording.yaml"
+    text = (REPO / "rules" / "wording.yaml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("effect: ", "effect: bogus_", 1), encoding="utf-8")
+    out = cli("evidence", "validate", str(broken))
+    assert out.returncode == 2
+    assert f"{broken}:" in out.stdout.decode() and ".effect: 'bogus_" in out.stdout.decode()
