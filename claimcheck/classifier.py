@@ -1,9 +1,10 @@
 """The trained claim detector: TF-IDF n-grams and one logistic regression per label.
 
 Labels: ``claim`` (is this sentence a health claim at all) and one per claim type. The
-model is saved as plain data: ``model.json`` (vocabularies, settings, versions) and
-``weights.npz`` (IDF vectors, coefficients, intercepts) read with ``allow_pickle=False``,
-plus ``manifest.json`` with SHA-256 checksums verified on load. No pickle anywhere.
+model is saved as plain data: ``model.json`` (vocabularies, settings, decision thresholds,
+versions) and ``weights.npz`` (IDF vectors, coefficients, intercepts) read with
+``allow_pickle=False``, plus ``manifest.json`` with SHA-256 checksums verified on load. No
+pickle anywhere. See models/README.md (the model card) for the data, settings and scores.
 """
 
 from __future__ import annotations
@@ -23,6 +24,15 @@ LABELS = ("claim", *CLAIM_TYPES)
 MODEL_FILES = ("model.json", "weights.npz")
 WORD_SETTINGS = {"analyzer": "word", "ngram_range": (1, 2), "min_df": 1, "sublinear_tf": True, "lowercase": True}
 CHAR_SETTINGS = {"analyzer": "char_wb", "ngram_range": (3, 5), "min_df": 2, "sublinear_tf": True, "lowercase": True}
+# Training settings, chosen on the dev split (models/README.md lists what was tried).
+C = 32.0
+# The rules' binary features enter the fit scaled by this factor, which is a stronger
+# L2 penalty on them than on the n-grams: at 1.0 the model leans on the rules' type
+# guesses and copies their mistakes. The scale is folded back into the saved coefficients,
+# so at run time the rule features are plain 0/1 and nothing else changes.
+RULE_FEATURE_SCALE = 0.1
+# Default per-label decision thresholds for `predict` (model.json may set its own).
+DEFAULT_THRESHOLD = 0.5
 
 
 class ModelError(Exception):
@@ -58,6 +68,10 @@ class ClaimClassifier:
     intercept: np.ndarray  # (labels,)
     meta: dict
     rule_vocab: dict[str, int] | None = None  # the rules' findings, as binary features
+    # Per-label decision thresholds used by `predict` (and `claimcheck evaluate`); a type
+    # label can also be gated on the claim decision. Stored in model.json under "decision".
+    thresholds: dict[str, float] | None = None
+    gate_types: bool = False
 
     def _vectorizers(self):
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -85,6 +99,19 @@ class ClaimClassifier:
         scores = self.features(texts, rule_features) @ self.coef.T + self.intercept
         return 1.0 / (1.0 + np.exp(-scores))
 
+    def decision_thresholds(self) -> dict[str, float]:
+        return {label: float((self.thresholds or {}).get(label, DEFAULT_THRESHOLD)) for label in LABELS}
+
+    def predict(self, texts: list[str], rule_features: list[dict[str, float]] | None = None) -> np.ndarray:
+        """Boolean array (len(texts), len(LABELS)): each label's probability at or above its
+        threshold from model.json; with ``gate_types`` a type needs the claim label too."""
+        probs = self.predict_proba(texts, rule_features)
+        limits = self.decision_thresholds()
+        out = probs >= np.array([limits[label] for label in LABELS])
+        if self.gate_types and len(out):
+            out[:, 1:] &= out[:, :1]
+        return out
+
     # -- persistence ---------------------------------------------------------------------
 
     def save(self, folder: Path) -> None:
@@ -97,6 +124,7 @@ class ClaimClassifier:
             "word_vocab": dict(sorted(self.word_vocab.items())),
             "char_vocab": dict(sorted(self.char_vocab.items())),
             "rule_vocab": dict(sorted((self.rule_vocab or {}).items())),
+            "decision": {"thresholds": self.decision_thresholds(), "gate_types_on_claim": bool(self.gate_types)},
             "meta": self.meta,
         }
         (folder / "model.json").write_text(json.dumps(model, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
@@ -144,6 +172,7 @@ class ClaimClassifier:
         n_features = len(model["word_vocab"]) + len(model["char_vocab"]) + len(model.get("rule_vocab", {}))
         if arrays["coef"].shape != (len(LABELS), n_features):
             raise ModelError(f"{folder / 'weights.npz'}: weights do not match the vocabulary")
+        thresholds, gate_types = _read_decision(model.get("decision"), folder / "model.json")
         return cls(
             word_vocab=model["word_vocab"],
             char_vocab=model["char_vocab"],
@@ -153,7 +182,26 @@ class ClaimClassifier:
             intercept=arrays["intercept"],
             meta=model["meta"],
             rule_vocab=model.get("rule_vocab", {}),
+            thresholds=thresholds,
+            gate_types=gate_types,
         )
+
+
+def _read_decision(decision, where: Path) -> tuple[dict[str, float], bool]:
+    """The "decision" block of model.json; a model saved before it existed uses 0.5 throughout."""
+    if decision is None:
+        return {label: DEFAULT_THRESHOLD for label in LABELS}, False
+    try:
+        raw = decision["thresholds"]
+        thresholds = {label: float(raw[label]) for label in LABELS}
+        gate = decision.get("gate_types_on_claim", False)
+    except (KeyError, TypeError, ValueError):
+        raise ModelError(f"{where}: decision thresholds must give a number for each of {', '.join(LABELS)}") from None
+    if not all(0.0 <= t <= 1.0 for t in thresholds.values()):
+        raise ModelError(f"{where}: decision thresholds must lie between 0 and 1")
+    if not isinstance(gate, bool):
+        raise ModelError(f"{where}: gate_types_on_claim must be true or false")
+    return thresholds, gate
 
 
 def rule_matrix(rows: list[dict[str, float]], vocab: dict[str, int]):
@@ -171,9 +219,15 @@ def rule_matrix(rows: list[dict[str, float]], vocab: dict[str, int]):
 
 
 def train(
-    texts: list[str], labels: list[list[str]], meta: dict, rule_features: list[dict[str, float]] | None = None
+    texts: list[str],
+    labels: list[list[str]],
+    meta: dict,
+    rule_features: list[dict[str, float]] | None = None,
+    thresholds: dict[str, float] | None = None,
+    gate_types: bool = False,
 ) -> ClaimClassifier:
-    """Fit the vectorizers and one logistic regression per label; deterministic."""
+    """Fit the vectorizers and one logistic regression per label; deterministic (liblinear
+    with a fixed random_state, vocabularies in sorted order, no parallelism)."""
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -182,13 +236,17 @@ def train(
     rule_vocab = {name: i for i, name in enumerate(sorted({k for row in rule_features for k in row}))}
     word = TfidfVectorizer(**WORD_SETTINGS)
     char = TfidfVectorizer(**CHAR_SETTINGS)
-    x = hstack([word.fit_transform(texts), char.fit_transform(texts), rule_matrix(rule_features, rule_vocab)]).tocsr()
+    blocks = [word.fit_transform(texts), char.fit_transform(texts)]
+    n_text = blocks[0].shape[1] + blocks[1].shape[1]
+    x = hstack([*blocks, rule_matrix(rule_features, rule_vocab) * RULE_FEATURE_SCALE]).tocsr()
     coefs, intercepts = [], []
     for label in LABELS:
         y = np.array([1 if (label == "claim" and ls) or label in ls else 0 for ls in labels])
-        model = LogisticRegression(C=32.0, class_weight="balanced", max_iter=3000, solver="liblinear", random_state=0)
+        model = LogisticRegression(C=C, class_weight="balanced", max_iter=3000, solver="liblinear", random_state=0)
         model.fit(x, y)
-        coefs.append(model.coef_[0])
+        coef = np.array(model.coef_[0], dtype=np.float64)
+        coef[n_text:] *= RULE_FEATURE_SCALE  # fold the scale in: run-time rule features stay 0/1
+        coefs.append(coef)
         intercepts.append(model.intercept_[0])
     word_vocab = {k: int(v) for k, v in word.vocabulary_.items()}
     char_vocab = {k: int(v) for k, v in char.vocabulary_.items()}
@@ -201,4 +259,6 @@ def train(
         intercept=np.asarray(intercepts, dtype=np.float64),
         meta=meta,
         rule_vocab=rule_vocab,
+        thresholds=thresholds,
+        gate_types=gate_types,
     )

@@ -13,11 +13,16 @@ import json
 import platform
 from pathlib import Path
 
-from claimcheck.classifier import LABELS, ClaimClassifier, train
-from claimcheck.corpus import Sentence, corpus_dir, corpus_sha256, load_corpus
+from claimcheck.classifier import CHAR_SETTINGS, LABELS, RULE_FEATURE_SCALE, WORD_SETTINGS, C, ClaimClassifier, train
+from claimcheck.corpus import SPLITS, Sentence, corpus_dir, corpus_sha256, load_corpus
+from claimcheck.records import CLAIM_TYPES
 from claimcheck.rules import bundled_dir
 
-DECISION_THRESHOLD = 0.5
+# Per-label decision thresholds written into model.json. Thresholds tuned on the dev split
+# (or on cross-validation within train) did not carry over to the other one, so every label
+# stays at 0.5; see models/README.md. Likewise gating the type labels on the claim label.
+DECISION_THRESHOLDS = dict.fromkeys(LABELS, 0.5)
+GATE_TYPES_ON_CLAIM = False
 
 
 def models_dir() -> Path:
@@ -77,10 +82,24 @@ def train_model(corpus: Path | None = None, out: Path | None = None) -> tuple[Cl
     meta = {
         "corpus_sha256": corpus_sha256(corpus),
         "train_sentences": len(sentences),
+        "train_documents": len({s.doc for s in sentences}),
         "versions": _versions(),
-        "decision_threshold": DECISION_THRESHOLD,
+        "settings": {
+            "classifier": "LogisticRegression(solver=liblinear, class_weight=balanced, max_iter=3000, random_state=0)",
+            "C": C,
+            "rule_feature_scale": RULE_FEATURE_SCALE,
+            "word_ngram_range": list(WORD_SETTINGS["ngram_range"]),
+            "char_wb_ngram_range": list(CHAR_SETTINGS["ngram_range"]),
+        },
     }
-    model = train([s.text for s in sentences], [list(s.labels) for s in sentences], meta, rule_features(sentences))
+    model = train(
+        [s.text for s in sentences],
+        [list(s.labels) for s in sentences],
+        meta,
+        rule_features(sentences),
+        thresholds=DECISION_THRESHOLDS,
+        gate_types=GATE_TYPES_ON_CLAIM,
+    )
     out = Path(out) if out else models_dir()
     model.save(out)
     return model, out
@@ -96,18 +115,38 @@ def _prf(gold: list[bool], pred: list[bool]) -> dict[str, float]:
     return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "support": sum(gold)}
 
 
+def corpus_counts(sentences: list[Sentence]) -> dict:
+    """Sentences, documents, claims and label counts per split."""
+    out = {}
+    for split in SPLITS:
+        rows = [s for s in sentences if s.split == split]
+        out[split] = {
+            "sentences": len(rows),
+            "documents": len({s.doc for s in rows}),
+            "claims": sum(1 for s in rows if s.labels),
+            "labels": {t: sum(1 for s in rows if t in s.labels) for t in CLAIM_TYPES},
+        }
+    return out
+
+
 def evaluate_split(model: ClaimClassifier, split: str = "test", corpus: Path | None = None) -> dict:
-    sentences = [s for s in load_corpus(corpus) if s.split == split]
-    probs = model.predict_proba([s.text for s in sentences], rule_features(sentences))
+    everything = load_corpus(corpus)
+    sentences = [s for s in everything if s.split == split]
+    predicted = model.predict([s.text for s in sentences], rule_features(sentences))
     result: dict = {"split": split, "sentences": len(sentences)}
     per_label = {}
     for j, label in enumerate(LABELS):
         gold = [bool(s.labels) if label == "claim" else label in s.labels for s in sentences]
-        pred = [bool(p[j] >= DECISION_THRESHOLD) for p in probs]
+        pred = [bool(p[j]) for p in predicted]
         per_label[label] = _prf(gold, pred)
     result["claim_vs_no_claim"] = per_label.pop("claim")
     result["per_type"] = per_label
     result["macro_f1_types"] = round(sum(v["f1"] for v in per_label.values()) / len(per_label), 4)
+    result["decision"] = {
+        "thresholds": model.decision_thresholds(),
+        "gate_types_on_claim": bool(model.gate_types),
+    }
+    result["corpus"] = {"sha256": corpus_sha256(corpus), "splits": corpus_counts(everything)}
     return result
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from conftest import REPO
 
-from claimcheck.classifier import LABELS, ClaimClassifier, ModelError
+from claimcheck.classifier import LABELS, RULE_FEATURE_SCALE, ClaimClassifier, ModelError, rule_matrix, train
 from claimcheck.corpus import CorpusError, load_corpus, split_of
 from claimcheck.rules import bundled_dir
 
@@ -132,3 +132,118 @@ def test_shipped_model_metrics_file_exists():
     metrics = json.loads((bundled_dir("models") / "metrics.json").read_text("utf-8"))
     assert metrics["split"] == "test"
     assert set(metrics["per_type"]) == {"efficacy", "mechanism", "safety", "comparative"}
+
+
+def _small_model(folder, thresholds=None, gate_types=False):
+    """A model fitted in-process on SMALL_CORPUS (no spaCy), saved to folder."""
+    rule_rows = [{"rule:efficacy": 1.0} if "efficacy" in r["labels"] else {} for r in SMALL_CORPUS]
+    model = train(
+        [r["text"] for r in SMALL_CORPUS] * 3,
+        [r["labels"] for r in SMALL_CORPUS] * 3,
+        {"versions": {}},
+        rule_rows * 3,
+        thresholds=thresholds,
+        gate_types=gate_types,
+    )
+    model.save(folder)
+    return model
+
+
+def _edit_model_json(folder, change):
+    """Change model.json and re-sign it in the manifest, as a maintainer would after editing."""
+    import hashlib
+
+    model = json.loads((folder / "model.json").read_text("utf-8"))
+    change(model)
+    (folder / "model.json").write_text(json.dumps(model), "utf-8")
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    manifest["files"]["model.json"] = hashlib.sha256((folder / "model.json").read_bytes()).hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+
+
+def test_thresholds_are_saved_in_model_json_and_applied_on_load(tmp_path):
+    folder = tmp_path / "m"
+    _small_model(folder, thresholds={"claim": 0.3, "efficacy": 0.6})
+    decision = json.loads((folder / "model.json").read_text("utf-8"))["decision"]
+    assert decision["thresholds"] == {
+        "claim": 0.3,
+        "efficacy": 0.6,
+        "mechanism": 0.5,
+        "safety": 0.5,
+        "comparative": 0.5,
+    }
+    assert decision["gate_types_on_claim"] is False
+
+    texts = [r["text"] for r in SMALL_CORPUS]
+    model = ClaimClassifier.load(folder)
+    probs = model.predict_proba(texts)
+    limits = [0.3, 0.6, 0.5, 0.5, 0.5]
+    assert (model.predict(texts) == (probs >= np.array(limits))).all()
+
+    # Thresholds edited in model.json are what `predict` (and so `claimcheck evaluate`) uses.
+    _edit_model_json(folder, lambda m: m["decision"]["thresholds"].update(claim=1.0, safety=0.0))
+    edited = ClaimClassifier.load(folder)
+    assert np.allclose(edited.predict_proba(texts), probs)
+    predicted = edited.predict(texts)
+    assert not predicted[:, 0].any() and predicted[:, LABELS.index("safety")].all()
+
+    # Gating: no type label without the claim label.
+    _edit_model_json(folder, lambda m: m["decision"].update(gate_types_on_claim=True))
+    assert not ClaimClassifier.load(folder).predict(texts).any()
+
+
+def test_model_without_decision_block_defaults_to_one_half(tmp_path):
+    folder = tmp_path / "m"
+    _small_model(folder)
+    _edit_model_json(folder, lambda m: m.pop("decision"))
+    model = ClaimClassifier.load(folder)
+    assert model.decision_thresholds() == dict.fromkeys(LABELS, 0.5)
+    texts = [r["text"] for r in SMALL_CORPUS]
+    assert (model.predict(texts) == (model.predict_proba(texts) >= 0.5)).all()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda m: m["decision"]["thresholds"].pop("safety"),
+        lambda m: m["decision"]["thresholds"].update(claim=1.5),
+        lambda m: m["decision"]["thresholds"].update(claim="high"),
+        lambda m: m["decision"].update(gate_types_on_claim="yes"),
+    ],
+)
+def test_bad_thresholds_are_a_model_error(tmp_path, change):
+    folder = tmp_path / "m"
+    _small_model(folder)
+    _edit_model_json(folder, change)
+    with pytest.raises(ModelError, match=r"model\.json"):
+        ClaimClassifier.load(folder)
+
+
+def test_rule_feature_scale_is_folded_into_the_saved_weights(tmp_path):
+    """Training sees the rule features scaled down; the saved weights take rule features as
+    plain 0/1, so scores at run time equal scores on the scaled training matrix."""
+    from scipy.sparse import hstack
+    from sklearn.linear_model import LogisticRegression
+
+    model = _small_model(tmp_path / "m")
+    texts = [r["text"] for r in SMALL_CORPUS] * 3
+    rows = [{"rule:efficacy": 1.0} if "efficacy" in r["labels"] else {} for r in SMALL_CORPUS] * 3
+    word, char = model._vectorizers()
+    scaled = hstack(
+        [word.transform(texts), char.transform(texts), rule_matrix(rows, model.rule_vocab) * RULE_FEATURE_SCALE]
+    ).tocsr()
+    y = np.array([1 if "efficacy" in r["labels"] else 0 for r in SMALL_CORPUS] * 3)
+    reference = LogisticRegression(C=32.0, class_weight="balanced", max_iter=3000, solver="liblinear", random_state=0)
+    reference.fit(scaled, y)
+    j = LABELS.index("efficacy")
+    assert np.allclose(model.predict_proba(texts, rows)[:, j], reference.predict_proba(scaled)[:, 1])
+
+
+def test_shipped_model_carries_its_decision_settings():
+    model = ClaimClassifier.load(bundled_dir("models"))
+    assert set(model.decision_thresholds()) == set(LABELS)
+    settings = model.meta["settings"]
+    assert settings["rule_feature_scale"] == RULE_FEATURE_SCALE
+    metrics = json.loads((bundled_dir("models") / "metrics.json").read_text("utf-8"))
+    assert metrics["decision"]["thresholds"] == model.decision_thresholds()
+    assert metrics["corpus"]["sha256"] == model.meta["corpus_sha256"]
