@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from html.parser import HTMLParser
+from itertools import accumulate
 from pathlib import Path
 
 from claimcheck.records import Document, Piece, Unit
@@ -136,6 +137,23 @@ def _trim_pieces(pieces: list[Piece]) -> tuple[list[Piece], bool]:
 MAX_UNIT_CHARS = 20_000  # longer blocks (a 5 MB one-line file) are cut at spaces into several units
 
 
+# A sentence end (as the sentencizer sees one: a mark, closing quotes or brackets) before a space.
+_SENTENCE_BREAK = re.compile(r"[.!?…。][\"'’”)\]]*(?=\s)")
+
+
+def _cut_point(text: str, start: int, end: int) -> int:
+    """Where to end a unit that starts at ``start`` and may not pass ``end``: after the last
+    sentence end in the second half of the window, else at the last whitespace, else at
+    ``end``. Cutting inside a sentence would split a claim across two units."""
+    last = None
+    for match in _SENTENCE_BREAK.finditer(text, start + (end - start) // 2, end):
+        last = match
+    if last is not None:
+        return last.end()
+    space = max(text.rfind(" ", start, end), text.rfind("\n", start, end), text.rfind("\t", start, end))
+    return space + 1 if space > start else end
+
+
 def _split_long(pieces: list[Piece]) -> list[list[Piece]]:
     """Cut a huge run of text into units spaCy can take, at whitespace where possible."""
     text = "".join(p.text for p in pieces)
@@ -145,8 +163,7 @@ def _split_long(pieces: list[Piece]) -> list[list[Piece]]:
     while start < len(text):
         end = min(start + MAX_UNIT_CHARS, len(text))
         if end < len(text):
-            cut = max(text.rfind(". ", start, end), text.rfind(" ", start, end))
-            end = cut + 1 if cut > start else end
+            end = _cut_point(text, start, end)
         bounds.append((start, end))
         start = end
     out, offsets, pos = [], [], 0
@@ -246,17 +263,30 @@ def _continues(line: str, nxt: str) -> bool:
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\r?\n.*?\r?\n(?:---|\+\+\+)[ \t]*(?:\r?\n|\Z)", re.S)
 
 
-def _markdown_units(source: str) -> list[Unit]:
-    from markdown_it import MarkdownIt
+_MARKDOWN = None  # one parser for the run: building one costs more than parsing a small page
 
+
+def _markdown_parser():
+    global _MARKDOWN
+    if _MARKDOWN is None:
+        from markdown_it import MarkdownIt
+
+        _MARKDOWN = MarkdownIt("commonmark").enable("table")
+    return _MARKDOWN
+
+
+def _line_starts(source: str) -> list[int]:
+    """Offset of the first character of every line (0, then one past each newline)."""
+    return [0, *accumulate(len(line) + 1 for line in source.split("\n")[:-1])]
+
+
+def _markdown_units(source: str) -> list[Unit]:
     front = _FRONT_MATTER.match(source)
     skip_to = front.end() if front else 0
     # Blank the front matter but keep its newlines, so line numbers stay true.
     body = re.sub(r"[^\n]", " ", source[:skip_to]) + source[skip_to:] if skip_to else source
-    md = MarkdownIt("commonmark").enable("table")
-    tokens = md.parse(body)
-    line_starts = [0]
-    line_starts.extend(i + 1 for i, ch in enumerate(source) if ch == "\n")
+    tokens = _markdown_parser().parse(body)
+    line_starts = _line_starts(source)
     units: list[Unit] = []
     list_depth = 0
     pending_kind = "paragraph"
@@ -390,8 +420,7 @@ class _HTMLUnits(HTMLParser):
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
-        self.line_starts = [0]
-        self.line_starts.extend(i + 1 for i, ch in enumerate(source) if ch == "\n")
+        self.line_starts = _line_starts(source)
         self.skip_depth = 0
         self.skip_stack: list[str] = []
         self.units: list[Unit] = []

@@ -8,6 +8,7 @@ reference-list entries are not claims.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -118,35 +119,65 @@ class Sentence:
     span: object = None  # the spaCy Span of the sentence
     concepts: list = field(default_factory=list)
     cues: list = field(default_factory=list)
+    # Memos: the rules ask the same questions of a sentence many times. ``concepts`` never
+    # changes after construction; ``cues`` is only ever replaced (never edited in place),
+    # so the cue-label memo is keyed on the list's identity.
+    _tokens: tuple | None = field(default=None, repr=False, compare=False)  # (is_alpha, orth, ":" hash) per token
+    _starts: set | None = field(default=None, repr=False, compare=False)
+    _ids: dict = field(default_factory=dict, repr=False, compare=False)
+    _ids_lexicon: object = field(default=None, repr=False, compare=False)
+    _labels: frozenset = field(default=frozenset(), repr=False, compare=False)
+    _labels_of: object = field(default=None, repr=False, compare=False)
 
     def concept_ids(self, lexicon: Lexicon, kind: str | None = None) -> list[str]:
-        ids = []
-        for span in self.concepts:
-            concept = lexicon.concepts.get(span.label_)
-            if concept and (kind is None or concept.kind == kind) and span.label_ not in ids:
-                ids.append(span.label_)
-        return ids
+        if self._ids_lexicon is not lexicon:
+            self._ids, self._ids_lexicon = {}, lexicon
+        ids = self._ids.get(kind)
+        if ids is None:
+            if kind is None:
+                ids = []
+                for span in self.concepts:
+                    label = span.label_
+                    if label in lexicon.concepts and label not in ids:
+                        ids.append(label)
+            else:
+                # A label's kind is fixed, so filtering the first-seen order keeps it.
+                ids = [c for c in self.concept_ids(lexicon) if lexicon.concepts[c].kind == kind]
+            self._ids[kind] = ids
+        return list(ids)
 
     def cue_texts(self, cue_id: str) -> list[str]:
         return [s.text.lower() for s in self.cues if s.label_ == cue_id]
 
     def has(self, cue_id: str) -> bool:
-        return any(s.label_ == cue_id for s in self.cues)
+        if self._labels_of is not self.cues:
+            self._labels, self._labels_of = frozenset(s.label_ for s in self.cues), self.cues
+        return cue_id in self._labels
 
 
-def _sentences(unit: Unit, doc, whole: bool = False) -> list[Sentence]:
-    """Sentences of a unit; a heading (or, with ``whole``, any unit) is one sentence."""
+def _sentences(unit: Unit, doc, whole: bool = False, concept_spans: list | None = None) -> list[Sentence]:
+    """Sentences of a unit; a heading (or, with ``whole``, any unit) is one sentence.
+
+    Linear in the unit's length: ``doc.text`` (which spaCy rebuilds from every token on
+    each access) is read once, and each concept/cue span is put in its sentence by a
+    binary search on sentence starts instead of filtering every span for every sentence.
+    """
+    text = _doc_text(unit, doc)
     bounds: list[tuple[int, int, int, int]] = []  # char start, char end, token start, token end
     if unit.kind == "heading" or whole:
-        bounds.append((0, len(doc.text), 0, len(doc)))
+        bounds.append((0, len(text), 0, len(doc)))
     else:
         for sent in doc.sents:
             bounds.append((sent.start_char, sent.end_char, sent.start, sent.end))
+    token_starts = [b[2] for b in bounds]
+    concepts = _spans_by_sentence(
+        doc.spans[CONCEPTS_KEY] if concept_spans is None else concept_spans, bounds, token_starts
+    )
+    cues = _spans_by_sentence(doc.spans[CUES_KEY], bounds, token_starts)
+    tokens = _token_table(doc)
     out = []
-    concepts = list(doc.spans[CONCEPTS_KEY])
-    cues = list(doc.spans[CUES_KEY])
-    for cs, ce, ts, te in bounds:
-        raw = doc.text[cs:ce]
+    for k, (cs, ce, ts, te) in enumerate(bounds):
+        raw = text[cs:ce]
         lead = len(raw) - len(raw.lstrip())
         trail = len(raw) - len(raw.rstrip())
         cs, ce = cs + lead, ce - trail
@@ -157,12 +188,48 @@ def _sentences(unit: Unit, doc, whole: bool = False) -> list[Sentence]:
                 unit=unit,
                 start=cs,
                 end=ce,
-                text=doc.text[cs:ce],
+                text=text[cs:ce],
                 span=doc[ts:te],
-                concepts=[s for s in concepts if s.start >= ts and s.end <= te],
-                cues=[s for s in cues if s.start >= ts and s.end <= te],
+                concepts=concepts[k],
+                cues=cues[k],
+                _tokens=tokens,
             )
         )
+    return out
+
+
+def _doc_text(unit: Unit, doc) -> str:
+    """``doc.text``, which spaCy rebuilds from every token on each access. The Doc was made
+    from ``unit.text`` and spaCy keeps text verbatim, so that is used when it lines up."""
+    if len(doc) == 0:
+        return doc.text
+    last = doc[-1]
+    if last.idx + len(last.text_with_ws) == len(unit.text) and doc[0].idx == 0:
+        return unit.text
+    return doc.text
+
+
+def _token_table(doc) -> tuple[list[int], list[int], int]:
+    """Per token of a doc: is_alpha and the ORTH hash (read once, as arrays), and the hash of ":"."""
+    from spacy.attrs import IS_ALPHA, ORTH
+
+    if len(doc) == 0:
+        return [], [], doc.vocab.strings[":"]
+    rows = doc.to_array([IS_ALPHA, ORTH])
+    return rows[:, 0].tolist(), rows[:, 1].tolist(), doc.vocab.strings[":"]
+
+
+def _spans_by_sentence(spans, bounds: list[tuple[int, int, int, int]], token_starts: list[int]) -> list[list]:
+    """The spans that lie wholly inside each sentence, in their original order.
+
+    Sentences are disjoint and sorted, so a span can only lie inside the sentence that
+    holds its first token; a span that crosses a sentence end belongs to none.
+    """
+    out: list[list] = [[] for _ in bounds]
+    for span in spans:
+        k = bisect_right(token_starts, span.start) - 1
+        if k >= 0 and span.end <= bounds[k][3]:
+            out[k].append(span)
     return out
 
 
@@ -215,20 +282,25 @@ class ClaimExtractor:
 
     def primary_intervention(self, docs: list) -> str | None:
         """The therapy a page is about: the one it names most often."""
+        return self._primary([list(doc.spans[CONCEPTS_KEY]) for doc in docs])
+
+    def _primary(self, concept_spans: list[list]) -> str | None:
         counts: Counter[str] = Counter()
-        for doc in docs:
-            for span in doc.spans[CONCEPTS_KEY]:
-                if span.label_ in self.subject_ids:
-                    counts[span.label_] += 1
+        for spans in concept_spans:
+            for span in spans:
+                label = span.label_
+                if label in self.subject_ids:
+                    counts[label] += 1
         return counts.most_common(1)[0][0] if counts else None
 
     def analyze(self, document: Document, docs: list, whole_units: bool = False) -> list[Analysis]:
         """Rule analysis of every candidate sentence, in document order."""
-        primary = self.primary_intervention(docs)
+        concept_spans = [list(doc.spans[CONCEPTS_KEY]) for doc in docs]  # read once: each read makes new Spans
+        primary = self._primary(concept_spans)
         out: list[Analysis] = []
         leadin: Sentence | None = None
-        for unit, doc in zip(document.units, docs, strict=True):
-            sentences = _sentences(unit, doc, whole=whole_units)
+        for unit, doc, spans in zip(document.units, docs, concept_spans, strict=True):
+            sentences = _sentences(unit, doc, whole=whole_units, concept_spans=spans)
             context = leadin if unit.kind == "list_item" and unit.leadin else None
             for sentence in sentences:
                 analysis = self._analyze(sentence, primary, context)
@@ -246,6 +318,14 @@ class ClaimExtractor:
         probabilities = None
         if scorer is not None and analyses:
             probabilities = scorer([a.sentence.text for a in analyses], [a.features() for a in analyses])
+        return self.build(analyses, probabilities)
+
+    def build(self, analyses: list[Analysis], probabilities=None) -> list[Claim]:
+        """Claims from analyses and the model's rows for them (None: the rules alone).
+
+        ``extract`` is ``analyze`` + one scorer call + ``build``; the Checker calls the
+        three itself so that one scorer call can serve many documents (the classifier's
+        cost is mostly per call, and its rows do not depend on each other)."""
         claims: list[Claim] = []
         for i, analysis in enumerate(analyses):
             probs = dict(zip(MODEL_LABELS, probabilities[i], strict=True)) if probabilities is not None else None
@@ -426,16 +506,34 @@ def _copy(q: Qualifiers) -> Qualifiers:
 
 def _starts_with_cue(s: Sentence, cue_id: str) -> bool:
     """A cue at the sentence's first word, or just after a short 'Label:' prefix."""
+    if s._starts is None:
+        s._starts = _cue_starts(s)
+    starts = s._starts
+    return any(c.label_ == cue_id and c.start in starts for c in s.cues)
+
+
+def _cue_starts(s: Sentence) -> set[int]:
+    """Token indexes where a sentence-initial cue may start (computed once per sentence)."""
     span = s.span
-    first = span.start
-    while first < span.end and not span.doc[first].is_alpha:
+    first, end = span.start, span.end
+    if s._tokens is None:
+        while first < end and not span.doc[first].is_alpha:
+            first += 1
+        starts = {first}
+        for tok in span[: min(len(span), 8)]:
+            if tok.text == ":":
+                starts.add(tok.i + 1)
+                break
+        return starts
+    alpha, orth, colon = s._tokens
+    while first < end and not alpha[first]:
         first += 1
     starts = {first}
-    for tok in span[: min(len(span), 8)]:
-        if tok.text == ":":
-            starts.add(tok.i + 1)
+    for i in range(span.start, span.start + min(end - span.start, 8)):
+        if orth[i] == colon:
+            starts.add(i + 1)
             break
-    return any(c.label_ == cue_id and c.start in starts for c in s.cues)
+    return starts
 
 
 def _negated(s: Sentence) -> bool:

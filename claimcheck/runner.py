@@ -281,9 +281,7 @@ class Run:
 
             lines = changed_lines(self.options.diff_base, _resolved(item.path), Path.cwd())
             findings = [f for f in findings if any(n in lines for n in range(f.line, (f.end_line or f.line) + 1))]
-        return FileResult(
-            path=result.path, findings=findings, notices=notices, source=result.source, fmt=result.fmt
-        )
+        return FileResult(path=result.path, findings=findings, notices=notices, source=result.source, fmt=result.fmt)
 
 
 def _resolved(path: str) -> Path:

@@ -14,11 +14,30 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-CLAIMY = st.sampled_from([
-    "Dry needling relieves neck pain.", "It flushes lactic acid.", "Very safe, no side effects!",
-    "Better than pills.", "Effective for:", "- Migraines", "✔ Sciatica", "# Heading", "<p>", "&amp;",
-    "\n", "  ", "1. ", "💡", "?", "```", "---", "<!-- x -->", "\t", "\r\n",
-])
+CLAIMY = st.sampled_from(
+    [
+        "Dry needling relieves neck pain.",
+        "It flushes lactic acid.",
+        "Very safe, no side effects!",
+        "Better than pills.",
+        "Effective for:",
+        "- Migraines",
+        "✔ Sciatica",
+        "# Heading",
+        "<p>",
+        "&amp;",
+        "\n",
+        "  ",
+        "1. ",
+        "💡",
+        "?",
+        "```",
+        "---",
+        "<!-- x -->",
+        "\t",
+        "\r\n",
+    ]
+)
 TEXTS = st.lists(st.one_of(st.text(max_size=40), CLAIMY), max_size=25).map("".join)
 
 
@@ -57,6 +76,7 @@ def good(tmp_path):
         ("latin1.md", "Dry needling caf\xe9".encode("latin-1"), "UTF-8"),
         ("empty.txt", b"", "empty"),
         ("big.txt", b"a" * (21 * 1024 * 1024), "too large"),
+        ("huge.txt", b"Dry needling relieves neck pain. " * (50 * 1024 * 1024 // 33 + 1), "too large"),  # 50 MB
     ],
 )
 def test_bad_file_is_one_line_error_and_others_still_reported(cli, tmp_path, good, name, payload, expect):
@@ -78,21 +98,132 @@ def test_utf16_with_bom_is_read(cli, tmp_path):
     assert json.loads(out.stdout)["files"][0]["findings"]
 
 
-def test_one_long_line(cli, tmp_path):
-    # Known limit: a 5 MB single line takes minutes (sentence lookup is quadratic per unit); see bench notes.
+def test_one_long_line_of_claims(cli, tmp_path):
+    # 106k characters, every sentence a claim: once 46 s (quadratic per unit), now about a second.
+    sentence = "Dry needling relieves neck pain and it is very safe. "
     page = tmp_path / "long.txt"
-    page.write_text(("Dry needling relieves neck pain and it is very safe. " * 2_000), encoding="utf-8")
-    start = time.monotonic()
+    page.write_text(sentence * 2_000, encoding="utf-8")
     out, _ = _check(cli, page, extra=("--fail-on", "never"))
     assert out.returncode == 0
-    assert json.loads(out.stdout)["files"][0]["findings"]
-    assert time.monotonic() - start < 240  # a guard against hangs, not a benchmark
+    findings = json.loads(out.stdout)["files"][0]["findings"]
+    assert len({f["start"] for f in findings}) == 2_000
+    assert all(f["start"] % len(sentence) == 0 and f["text"] == sentence.strip() for f in findings)
+
+
+FILLER = [
+    "The clinic is open from Monday to Saturday and parking is available on site. ",
+    "Our reception team will help you book a first appointment that suits you. ",
+    "Please bring a list of any medicines you take and wear loose clothing. ",
+    "We are a short walk from the station, next to the public library. ",
+    "Appointments last about forty minutes, including time to talk things through. ",
+]
+
+
+def test_one_5_mb_line(cli, tmp_path):
+    """A 5 MB file that is one line of 72k sentences: a correct result, or a one-line error
+    naming the file with exit 2 -- never a hang. The CLI runner's 300 s timeout is the hang
+    guard, not a benchmark (about 10 s on a 2-core machine; see bench/README.md)."""
+    claim = "Dry needling relieves neck pain. "
+    parts, starts, size = [], [], 0
+    while size < 5 * 1024 * 1024:
+        text = claim if len(parts) % 50 == 0 else FILLER[len(parts) % len(FILLER)]
+        if text is claim:
+            starts.append(size)
+        parts.append(text)
+        size += len(text)
+    page = tmp_path / "one-line.txt"
+    page.write_text("".join(parts), encoding="utf-8")
+    out, err = _check(cli, page, extra=("--fail-on", "never"))
+    if out.returncode == 2:  # allowed: refused with one line that names the input
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and "one-line.txt" in lines[0]
+        return
+    assert out.returncode == 0, err
+    findings = json.loads(out.stdout)["files"][0]["findings"]
+    assert sorted({f["start"] for f in findings}) == starts
+    assert all(f["text"] == claim.strip() and f["line"] == 1 and f["column"] == f["start"] + 1 for f in findings)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    words=st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "1",
+                    "one",
+                    "in",
+                    "per",
+                    "100",
+                    "1,000",
+                    "5%",
+                    "<5%",
+                    "~3%",
+                    "12.5%",
+                    "≤",
+                    "<",
+                    "10",
+                    "-",
+                    "–",
+                    "10-20%",
+                    "percent",
+                    "%",
+                    "hours",
+                    "days",
+                    "Dr.",
+                    "dr.",
+                    "(2019).",
+                    "2019",
+                    "2021;",
+                    ":",
+                    ";",
+                    "12(3):45",
+                    "45:",
+                    "Ozone",
+                    "therapy",
+                    "Therapy",
+                    "treatment",
+                    "Cryotherapy",
+                    "magnetotherapy",
+                    "This",
+                    "Modern",
+                    "Über",
+                    "İstanbul",
+                ]
+            ),
+            st.text(max_size=8),
+        ),
+        max_size=30,
+    ),
+    seps=st.sampled_from([" ", "", "\n", "  "]),
+)
+def test_token_patterns_match_exactly_as_spacy_does(rules_checker, words, seps):
+    """The matcher precomputes word-level pattern tests as lexeme flags (nlp.LexemeFlags) and
+    skips docs no pattern can match (nlp.PatternGate); it must find exactly what spaCy's
+    Matcher finds with the patterns as written."""
+    from spacy.matcher import Matcher
+
+    nlp = rules_checker.nlp
+    lexicon = rules_checker.lexicon
+    matcher = nlp.get_pipe("claimcheck_matcher").matcher
+    reference = Matcher(nlp.vocab)
+    for prefix, items in (("C", lexicon.concepts), ("Q", lexicon.cues)):
+        for item in items.values():
+            if item.patterns:
+                reference.add(f"{prefix}:{item.id}", item.patterns)
+    doc = nlp(seps.join(words))
+    expected = reference(doc)
+    assert matcher.token_matches(doc) == expected
+    assert matcher.tokens(doc) == expected
+    if not matcher._gate.may_match(doc):  # the gate only skips docs that have no match
+        assert expected == []
 
 
 def test_deeply_nested_and_malformed_html(cli, tmp_path):
     page = tmp_path / "nested.html"
-    page.write_text("<div>" * 20_000 + "<p>Dry needling relieves neck pain.<b><i></p></div></span>" + "<td>" * 50,
-                    encoding="utf-8")
+    page.write_text(
+        "<div>" * 20_000 + "<p>Dry needling relieves neck pain.<b><i></p></div></span>" + "<td>" * 50, encoding="utf-8"
+    )
     out, _ = _check(cli, page, extra=("--fail-on", "never"))
     assert out.returncode == 0
     assert json.loads(out.stdout)["files"][0]["findings"]
@@ -135,13 +266,33 @@ def test_broken_config_style_evidence_is_one_line(cli, tmp_path, good):
 def test_ctrl_c_exits_130_and_leaves_no_partial_output(tmp_path):
     pages = tmp_path / "pages"
     pages.mkdir()
-    for i in range(200):
-        (pages / f"p{i}.txt").write_text("Dry needling relieves neck pain. " * 200, encoding="utf-8")
+    for i in range(300):
+        (pages / f"p{i}.txt").write_text(f"Page {i}. " + "Dry needling relieves neck pain. " * 200, encoding="utf-8")
     target = tmp_path / "report.json"
-    proc = subprocess.Popen([sys.executable, "-m", "claimcheck", "check", str(pages), "--no-model",
-                             "--format", "json", "-o", str(target)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
-    time.sleep(6)
+    cache = tmp_path / "cache"  # a fresh cache: its first entry says checking has begun
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "claimcheck",
+            "check",
+            str(pages),
+            "--no-model",
+            "--format",
+            "json",
+            "-o",
+            str(target),
+            "--cache-dir",
+            str(cache),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not list(cache.glob("*.json")):
+        time.sleep(0.2)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
