@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from claimcheck.errors import ModelError
 from claimcheck.records import CLAIM_TYPES
 
 LABELS = ("claim", *CLAIM_TYPES)
@@ -33,10 +34,6 @@ C = 32.0
 RULE_FEATURE_SCALE = 0.1
 # Default per-label decision thresholds for `predict` (model.json may set its own).
 DEFAULT_THRESHOLD = 0.5
-
-
-class ModelError(Exception):
-    """A model that is missing, tampered with or does not match this claimcheck."""
 
 
 def _sha256(path: Path) -> str:

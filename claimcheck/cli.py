@@ -69,7 +69,7 @@ def _main(
 
 
 def _checker(evidence: list[Path] | None, **options):
-    from claimcheck.classifier import ModelError
+    from claimcheck.errors import ModelError
     from claimcheck.pipeline import Checker
     from claimcheck.yamlio import SchemaError
 
@@ -210,8 +210,8 @@ def _chosen_format(explicit: str | None, settings, output: Path | None) -> str:
 def _run(paths: list[str], *, overrides: dict, show_progress: bool, explicit_format: str | None, **options):
     """Build and execute a Run; configuration, git and baseline problems are one line and exit 2."""
     from claimcheck.baseline import BaselineError
-    from claimcheck.classifier import ModelError
     from claimcheck.config import ConfigError
+    from claimcheck.errors import ModelError
     from claimcheck.gitdiff import GitError
     from claimcheck.runner import Run, RunOptions
     from claimcheck.yamlio import SchemaError
@@ -516,8 +516,8 @@ def evaluate(
 def main() -> None:
     """Entry point: run the app. Ctrl-C exits 130; a data error or an unexpected failure is
     one line on standard error and exit 2, never a traceback (CLAIMCHECK_DEBUG=1 shows it)."""
-    from claimcheck.classifier import ModelError
     from claimcheck.corpus import CorpusError
+    from claimcheck.errors import ModelError
     from claimcheck.yamlio import SchemaError
 
     try:

@@ -21,6 +21,7 @@ from claimcheck.extract import ClaimExtractor
 from claimcheck.records import SEVERITY, Document, FileResult, Finding
 from claimcheck.rubric import judge
 from claimcheck.rules import Lexicon, bundled_dir, load_lexicon
+from claimcheck.wording import wording_rules
 
 STALE_RULE = "CC901"
 # The classifier's cost is mostly per call: sentences of many files are scored together.
@@ -67,6 +68,7 @@ class Checker:
         (a missing or tampered model raises ModelError); False uses the rules alone."""
         self.rules_dir = Path(rules_dir) if rules_dir else bundled_dir("rules")
         self.lexicon: Lexicon = load_lexicon(self.rules_dir)
+        wording_rules(self.lexicon)  # validated now: a broken wording.yaml stops the run before any file
         self.evidence = EvidenceBase.load(
             [Path(d) for d in evidence_dirs],
             known_concepts=set(self.lexicon.concepts),

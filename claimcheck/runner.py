@@ -20,6 +20,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ from claimcheck.pipeline import Checker, Report
 from claimcheck.records import FileResult
 
 CACHE_DIR = Path(".claimcheck_cache")
+
+TASK_FILES = 16  # at most this many files per task handed to a --jobs worker
 
 
 @dataclass
@@ -201,20 +204,31 @@ class Run:
         """Results in input order: in this process, or in ``jobs`` worker processes."""
         jobs = max(1, min(self.options.jobs, len(items)))
         if jobs == 1:
-            for item in items:
-                result = self.checker(item.config).check_file(item.path)
-                if progress:
-                    progress(1)
-                yield result
+            # Runs of files that share a configuration go through ``Checker.check_files``,
+            # which batches spaCy and the classifier over many files.
+            for _, run in groupby(items, key=lambda item: tuple(str(p) for p in item.config.evidence)):
+                group = list(run)
+                for result in self.checker(group[0].config).check_files([item.path for item in group]):
+                    if progress:
+                        progress(1)
+                    yield result
             return
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         context = multiprocessing.get_context(method)
-        tasks = [(item.path, tuple(str(p) for p in item.config.evidence)) for item in items]
+        # Each task is a few files with one configuration: enough for the worker to batch
+        # them, few enough that the workers stay evenly loaded.
+        size = max(1, min(TASK_FILES, len(items) // (jobs * 4)))
+        tasks: list[tuple[tuple[str, ...], list[str]]] = []
+        for item in items:
+            evidence = tuple(str(p) for p in item.config.evidence)
+            if not tasks or tasks[-1][0] != evidence or len(tasks[-1][1]) >= size:
+                tasks.append((evidence, []))
+            tasks[-1][1].append(item.path)
         with context.Pool(jobs, initializer=_worker_init, initargs=(self.options, self.today)) as pool:
-            for result in pool.imap(_worker_check, tasks, chunksize=1):
+            for results in pool.imap(_worker_check, tasks, chunksize=1):
                 if progress:
-                    progress(1)
-                yield result
+                    progress(len(results))
+                yield from results
 
     def _cache_key(self, item: _Input) -> str | None:
         """sha256 of the file's bytes and of everything that judged them; None: don't cache."""
@@ -313,9 +327,9 @@ def _worker_init(options: RunOptions, today: dt.date) -> None:
     _WORKER.update(options=options, today=today, checkers={})
 
 
-def _worker_check(task: tuple[str, tuple[str, ...]]) -> FileResult:
-    path, evidence = task
+def _worker_check(task: tuple[tuple[str, ...], list[str]]) -> list[FileResult]:
+    evidence, paths = task
     checkers = _WORKER["checkers"]
     if evidence not in checkers:
         checkers[evidence] = _new_checker(evidence, _WORKER["options"], _WORKER["today"])
-    return checkers[evidence].check_file(path)
+    return list(checkers[evidence].check_files(paths))

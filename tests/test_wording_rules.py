@@ -261,3 +261,20 @@ def test_evidence_validate_checks_the_wording_rules(cli, tmp_path):
     out = cli("evidence", "validate", str(broken))
     assert out.returncode == 2
     assert f"{broken}:" in out.stdout.decode() and ".effect: 'bogus_" in out.stdout.decode()
+
+
+def test_a_broken_wording_file_stops_the_checker_at_start_up(tmp_path):
+    """The Checker validates wording.yaml when it is built, not at the first claim it judges,
+    so a run with a broken file fails before any file is checked."""
+    import shutil
+
+    from claimcheck import Checker
+    from claimcheck.yamlio import SchemaError
+
+    rules = tmp_path / "rules"
+    shutil.copytree(REPO / "rules", rules)
+    text = (rules / "wording.yaml").read_text(encoding="utf-8")
+    (rules / "wording.yaml").write_text(text.replace("effect: ", "effect: bogus_", 1), encoding="utf-8")
+    with pytest.raises(SchemaError) as caught:
+        Checker(rules_dir=rules, use_model=False)
+    assert "wording.yaml" in str(caught.value) and ".effect" in str(caught.value)
