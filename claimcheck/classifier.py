@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +72,8 @@ class ClaimClassifier:
     gate_types: bool = False
 
     def _vectorizers(self):
+        """scikit-learn vectorizers with this model's vocabularies: training and tests use them;
+        scoring does not (see ``_text_features``)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         word = TfidfVectorizer(vocabulary=self.word_vocab, **WORD_SETTINGS)
@@ -80,21 +83,43 @@ class ClaimClassifier:
         return word, char
 
     def features(self, texts: list[str], rule_features: list[dict[str, float]] | None = None):
+        """The sparse feature matrix as scikit-learn builds it (for training and tests)."""
         from scipy.sparse import hstack
 
-        if not hasattr(self, "_vec"):
-            self._vec = self._vectorizers()
-        word, char = self._vec
+        word, char = self._vectorizers()
         blocks = [word.transform(texts), char.transform(texts)]
         blocks.append(rule_matrix(rule_features or [{} for _ in texts], self.rule_vocab or {}))
         return hstack(blocks).tocsr()
 
     def predict_proba(self, texts: list[str], rule_features: list[dict[str, float]] | None = None) -> np.ndarray:
-        """Array (len(texts), len(LABELS)) of probabilities."""
-        if not texts:
+        """Array (len(texts), len(LABELS)) of probabilities.
+
+        Computed with numpy alone: importing scikit-learn and SciPy costs over a second of
+        every cold start, and scoring a linear model needs neither. ``_text_features``
+        reproduces TfidfVectorizer.transform for the saved settings (a test holds the two
+        equal on the corpus)."""
+        n = len(texts)
+        if not n:
             return np.zeros((0, len(LABELS)))
-        scores = self.features(texts, rule_features) @ self.coef.T + self.intercept
-        return 1.0 / (1.0 + np.exp(-scores))
+        scores = np.tile(self.intercept, (n, 1)).T.copy()  # (labels, texts)
+        offset = 0
+        for terms_of, vocab, idf in (
+            (_word_terms, self.word_vocab, self.word_idf),
+            (_char_wb_terms, self.char_vocab, self.char_idf),
+        ):
+            rows, cols, values = _tfidf_block([terms_of(t) for t in texts], vocab, idf)
+            if len(rows):
+                contributions = self.coef[:, cols + offset] * values
+                for label in range(len(LABELS)):
+                    scores[label] += np.bincount(rows, weights=contributions[label], minlength=n)
+            offset += len(vocab)
+        if rule_features and self.rule_vocab:
+            for i, row in enumerate(rule_features):
+                for name, value in row.items():
+                    col = self.rule_vocab.get(name)
+                    if col is not None:
+                        scores[:, i] += self.coef[:, offset + col] * float(value)
+        return 1.0 / (1.0 + np.exp(-scores.T))
 
     def decision_thresholds(self) -> dict[str, float]:
         return {label: float((self.thresholds or {}).get(label, DEFAULT_THRESHOLD)) for label in LABELS}
@@ -199,6 +224,58 @@ def _read_decision(decision, where: Path) -> tuple[dict[str, float], bool]:
     if not isinstance(gate, bool):
         raise ModelError(f"{where}: gate_types_on_claim must be true or false")
     return thresholds, gate
+
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+def _word_terms(text: str) -> list[str]:
+    """Word n-grams as TfidfVectorizer(analyzer="word", lowercase=True) makes them."""
+    low, high = WORD_SETTINGS["ngram_range"]
+    tokens = _TOKEN.findall(text.lower())
+    grams = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), min(high, len(tokens)) + 1):
+        grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+def _char_wb_terms(text: str) -> list[str]:
+    """Character n-grams inside word boundaries, as TfidfVectorizer(analyzer="char_wb") makes them."""
+    low, high = CHAR_SETTINGS["ngram_range"]
+    grams: list[str] = []
+    for word in _WHITE_SPACES.sub(" ", text.lower()).split():
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(low, high + 1):
+            if size <= n:  # a short word is one n-gram, counted once
+                grams.append(padded)
+                break
+            grams.extend(padded[i : i + n] for i in range(size - n + 1))
+    return grams
+
+
+def _tfidf_block(term_lists: list[list[str]], vocab: dict[str, int], idf: np.ndarray):
+    """(row, column, value) arrays of sublinear tf-idf rows, each scaled to unit length."""
+    rows: list[int] = []
+    cols: list[int] = []
+    counts: list[int] = []
+    for i, terms in enumerate(term_lists):
+        seen: dict[int, int] = {}
+        for term in terms:
+            col = vocab.get(term)
+            if col is not None:
+                seen[col] = seen.get(col, 0) + 1
+        rows.extend([i] * len(seen))
+        cols.extend(seen)
+        counts.extend(seen.values())
+    row_array = np.asarray(rows, dtype=np.intp)
+    col_array = np.asarray(cols, dtype=np.intp)
+    values = (np.log(np.asarray(counts, dtype=np.float64)) + 1.0) * idf[col_array]
+    norms = np.sqrt(np.bincount(row_array, weights=values * values, minlength=len(term_lists)))
+    if len(values):
+        values /= norms[row_array]
+    return row_array, col_array, values
 
 
 def rule_matrix(rows: list[dict[str, float]], vocab: dict[str, int]):

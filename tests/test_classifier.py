@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -247,3 +249,32 @@ def test_shipped_model_carries_its_decision_settings():
     metrics = json.loads((bundled_dir("models") / "metrics.json").read_text("utf-8"))
     assert metrics["decision"]["thresholds"] == model.decision_thresholds()
     assert metrics["corpus"]["sha256"] == model.meta["corpus_sha256"]
+
+
+def test_numpy_scoring_equals_scikit_learn_on_the_corpus():
+    """predict_proba builds the tf-idf rows itself (no scikit-learn at run time); it must give
+    what TfidfVectorizer + the linear model give, on every corpus sentence and odd text."""
+    model = ClaimClassifier.load(bundled_dir("models"))
+    texts = [
+        json.loads(line)["text"]
+        for path in sorted((REPO / "corpus" / "docs").glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    texts += ["", "   ", "a", "Ü ÿ\tx\n\n  y", "İstanbul ǅ ß", "x" * 300, "it's 5-10 % - a/b_c"]
+    names = sorted(model.rule_vocab)
+    rows = [{names[i % len(names)]: 1.0, names[(3 * i) % len(names)]: 1.0} if i % 4 else {} for i in range(len(texts))]
+    expected = 1.0 / (1.0 + np.exp(-(model.features(texts, rows) @ model.coef.T + model.intercept)))
+    assert np.allclose(model.predict_proba(texts, rows), expected, rtol=0, atol=1e-12)
+
+
+def test_checking_text_imports_neither_scikit_learn_nor_scipy():
+    """Both cost over a second of every cold start; only `claimcheck train` needs them."""
+    code = (
+        "import sys\nfrom claimcheck import Checker\n"
+        "result = Checker(use_model=True).check_text('Dry needling relieves neck pain.')\n"
+        "assert result.findings\n"
+        "print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert out.stdout.strip() == "[]"
