@@ -95,24 +95,22 @@ class ClaimClassifier:
         """Array (len(texts), len(LABELS)) of probabilities.
 
         Computed with numpy alone: importing scikit-learn and SciPy costs over a second of
-        every cold start, and scoring a linear model needs neither. ``_text_features``
-        reproduces TfidfVectorizer.transform for the saved settings (a test holds the two
-        equal on the corpus)."""
+        every cold start, and scoring a linear model needs neither. ``_word_block`` and
+        ``_char_block`` reproduce TfidfVectorizer.transform for the saved settings (a test
+        holds the two equal on the corpus)."""
         n = len(texts)
         if not n:
             return np.zeros((0, len(LABELS)))
         scores = np.tile(self.intercept, (n, 1)).T.copy()  # (labels, texts)
-        offset = 0
-        for terms_of, vocab, idf in (
-            (_word_terms, self.word_vocab, self.word_idf),
-            (_char_wb_terms, self.char_vocab, self.char_idf),
+        for (rows, cols, values), offset in (
+            (self._word_block(texts), 0),
+            (self._char_block(texts), len(self.word_vocab)),
         ):
-            rows, cols, values = _tfidf_block([terms_of(t) for t in texts], vocab, idf)
             if len(rows):
                 contributions = self.coef[:, cols + offset] * values
                 for label in range(len(LABELS)):
                     scores[label] += np.bincount(rows, weights=contributions[label], minlength=n)
-            offset += len(vocab)
+        offset = len(self.word_vocab) + len(self.char_vocab)  # the rule features' first column
         if rule_features and self.rule_vocab:
             for i, row in enumerate(rule_features):
                 for name, value in row.items():
@@ -120,6 +118,36 @@ class ClaimClassifier:
                     if col is not None:
                         scores[:, i] += self.coef[:, offset + col] * float(value)
         return 1.0 / (1.0 + np.exp(-scores.T))
+
+    def _word_block(self, texts: list[str]):
+        vocab = self.word_vocab
+        rows: list[int] = []
+        cols: list[int] = []
+        for i, text in enumerate(texts):
+            found = [c for c in map(vocab.get, _word_terms(text)) if c is not None]
+            rows.extend([i] * len(found))
+            cols.extend(found)
+        return _tfidf_rows(rows, cols, self.word_idf, len(texts))
+
+    def _char_block(self, texts: list[str]):
+        """Character n-grams never cross a space, so each distinct word's vocabulary columns
+        are looked up once per model and reused for every sentence that holds the word."""
+        memo = self.__dict__.setdefault("_char_memo", {})
+        if len(memo) > 200_000:
+            memo.clear()
+        vocab = self.char_vocab
+        rows: list[int] = []
+        cols: list[int] = []
+        for i, text in enumerate(texts):
+            start = len(cols)
+            # scikit-learn collapses whitespace runs and splits on whitespace: the same words.
+            for word in text.lower().split():
+                found = memo.get(word)
+                if found is None:
+                    found = memo[word] = tuple(c for c in map(vocab.get, _char_wb_word(word)) if c is not None)
+                cols.extend(found)
+            rows.extend([i] * (len(cols) - start))
+        return _tfidf_rows(rows, cols, self.char_idf, len(texts))
 
     def decision_thresholds(self) -> dict[str, float]:
         return {label: float((self.thresholds or {}).get(label, DEFAULT_THRESHOLD)) for label in LABELS}
@@ -227,7 +255,6 @@ def _read_decision(decision, where: Path) -> tuple[dict[str, float], bool]:
 
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
-_WHITE_SPACES = re.compile(r"\s\s+")
 
 
 def _word_terms(text: str) -> list[str]:
@@ -240,41 +267,35 @@ def _word_terms(text: str) -> list[str]:
     return grams
 
 
-def _char_wb_terms(text: str) -> list[str]:
-    """Character n-grams inside word boundaries, as TfidfVectorizer(analyzer="char_wb") makes them."""
+def _char_wb_word(word: str) -> list[str]:
+    """The char_wb n-grams of one lower-cased word, as TfidfVectorizer(analyzer="char_wb")
+    makes them (it splits the text on whitespace and pads each word with a space)."""
     low, high = CHAR_SETTINGS["ngram_range"]
+    padded = f" {word} "
+    size = len(padded)
     grams: list[str] = []
-    for word in _WHITE_SPACES.sub(" ", text.lower()).split():
-        padded = f" {word} "
-        size = len(padded)
-        for n in range(low, high + 1):
-            if size <= n:  # a short word is one n-gram, counted once
-                grams.append(padded)
-                break
-            grams.extend(padded[i : i + n] for i in range(size - n + 1))
+    for n in range(low, high + 1):
+        if size <= n:  # a short word is one n-gram, counted once
+            grams.append(padded)
+            break
+        grams.extend(padded[i : i + n] for i in range(size - n + 1))
     return grams
 
 
-def _tfidf_block(term_lists: list[list[str]], vocab: dict[str, int], idf: np.ndarray):
-    """(row, column, value) arrays of sublinear tf-idf rows, each scaled to unit length."""
-    rows: list[int] = []
-    cols: list[int] = []
-    counts: list[int] = []
-    for i, terms in enumerate(term_lists):
-        seen: dict[int, int] = {}
-        for term in terms:
-            col = vocab.get(term)
-            if col is not None:
-                seen[col] = seen.get(col, 0) + 1
-        rows.extend([i] * len(seen))
-        cols.extend(seen)
-        counts.extend(seen.values())
-    row_array = np.asarray(rows, dtype=np.intp)
-    col_array = np.asarray(cols, dtype=np.intp)
-    values = (np.log(np.asarray(counts, dtype=np.float64)) + 1.0) * idf[col_array]
-    norms = np.sqrt(np.bincount(row_array, weights=values * values, minlength=len(term_lists)))
-    if len(values):
-        values /= norms[row_array]
+def _tfidf_rows(rows: list[int], cols: list[int], idf: np.ndarray, n_rows: int):
+    """(row, column, value) arrays of sublinear tf-idf rows scaled to unit length, from one
+    (row, column) pair per occurrence of a term."""
+    if not cols:
+        empty = np.zeros(0, dtype=np.intp)
+        return empty, empty, np.zeros(0)
+    width = len(idf)
+    keys, counts = np.unique(
+        np.asarray(rows, dtype=np.int64) * width + np.asarray(cols, dtype=np.int64), return_counts=True
+    )
+    row_array, col_array = (keys // width).astype(np.intp), (keys % width).astype(np.intp)
+    values = (np.log(counts.astype(np.float64)) + 1.0) * idf[col_array]
+    norms = np.sqrt(np.bincount(row_array, weights=values * values, minlength=n_rows))
+    values /= norms[row_array]
     return row_array, col_array, values
 
 

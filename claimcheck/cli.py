@@ -135,10 +135,13 @@ def check(
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="Progress bar on a terminal's standard error.")
     ] = True,
+    url_timeout: Annotated[
+        float, typer.Option(min=0.1, max=600.0, help="Seconds to wait for a URL before giving up on it.")
+    ] = 10.0,
 ) -> None:
     """Check files for health claims and report a verdict for each."""
     from claimcheck.pipeline import worst
-    from claimcheck.report import render
+    from claimcheck.report import render_pieces
     from claimcheck.report.full import should_color
 
     if stdin_format not in ("text", "markdown", "html"):
@@ -157,6 +160,7 @@ def check(
         },
         use_model=None if model else False,
         model_dir=model_dir,
+        url_timeout=url_timeout,
         stdin_format=stdin_format,
         jobs=jobs,
         use_cache=cache,
@@ -169,7 +173,7 @@ def check(
     report, settings = run.report, run.settings
     fmt = _chosen_format(output_format.value if output_format else None, settings, output)
     color = output is None and fmt == "full" and should_color(sys.stdout)
-    text = render(report, fmt, verbose=verbose, color=color)
+    pieces = render_pieces(report, fmt, verbose=verbose, color=color)
     for result in report.errors:
         _error(result.error or "")
     if run.baseline_matched is not None:
@@ -187,12 +191,12 @@ def check(
             _error(f"GITHUB_STEP_SUMMARY: cannot write ({exc.strerror or exc})")
     if output:
         try:
-            write_atomic(output, text)
+            write_atomic(output, pieces)
         except OSError as exc:
             _error(f"{output}: cannot write ({exc.strerror or exc})")
             raise typer.Exit(2) from None
     else:
-        sys.stdout.write(text)
+        sys.stdout.writelines(pieces)
     if report.errors:
         raise typer.Exit(2)
     raise typer.Exit(1 if worst(report.findings) >= FAIL_LEVEL[settings.fail_on] else 0)
@@ -520,11 +524,20 @@ def main() -> None:
     from claimcheck.errors import ModelError
     from claimcheck.yamlio import SchemaError
 
+    usage_error = _click_class("UsageError")
     try:
-        app(standalone_mode=True)
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False)
+    except (KeyboardInterrupt, typer.Abort):
         typer.echo("claimcheck: interrupted", err=True)
         sys.exit(130)
+    except usage_error as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `claimcheck`: the help, as Click shows it
+            typer.echo(exc.format_message(), err=True)
+            sys.exit(2)
+        # One line, as for every other bad input: the message and where to find help.
+        command = exc.ctx.command_path if getattr(exc, "ctx", None) else "claimcheck"
+        _error(f"{exc.format_message()} (see '{command} --help')")
+        sys.exit(2)
     except (SchemaError, ModelError, CorpusError) as exc:
         _error(str(exc))
         sys.exit(2)
@@ -533,6 +546,13 @@ def main() -> None:
             raise
         _error(f"internal error: {type(exc).__name__}: {exc} (set CLAIMCHECK_DEBUG=1 for details)")
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _click_class(name: str) -> type[Exception]:
+    """Click's exception class ``name``, as the installed Typer uses it (Typer 0.2x carries
+    its own copy of Click, older ones import Click): found among typer.BadParameter's bases."""
+    return next(c for c in typer.BadParameter.__mro__ if c.__name__ == name)
 
 
 if __name__ == "__main__":

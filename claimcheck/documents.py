@@ -8,6 +8,7 @@ Bad input raises :class:`InputError` with a one-line message that names the file
 from __future__ import annotations
 
 import re
+import stat
 import unicodedata
 from html.parser import HTMLParser
 from itertools import accumulate
@@ -54,7 +55,11 @@ def read_path(path: str, fmt: str | None = None) -> Document:
     """Read and parse one file."""
     p = Path(path)
     try:
-        size = p.stat().st_size
+        info = p.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # A pipe with no writer would block for ever; devices may never end.
+            raise InputError(f"{path}: not a regular file (use - to read standard input)")
+        size = info.st_size
         if size > MAX_BYTES:
             raise InputError(f"{path}: file too large ({size:,} bytes; the limit is {MAX_BYTES:,})")
         data = p.read_bytes()

@@ -207,6 +207,46 @@ class LexemeFlags:
         return flag
 
 
+SENTENCE_PUNCT = (".", "!", "?", "…", "。")
+
+
+class _Sentencizer:
+    """The ``claimcheck_sentences`` pipe: spaCy's rule-based Sentencizer, computed on arrays.
+
+    spaCy's version makes a Token object per token to read its text and ``is_punct``. The
+    rule is the same here: a sentence starts at token 0 and at every word token (neither
+    punctuation nor one of ``SENTENCE_PUNCT``) that has one of ``SENTENCE_PUNCT`` between
+    it and the previous word token. A test holds the two equal on random token sequences.
+    """
+
+    def __init__(self, punct_chars: tuple[str, ...] = SENTENCE_PUNCT) -> None:
+        from spacy.strings import hash_string
+
+        self.punct_chars = punct_chars
+        self._hashes = sorted(hash_string(c) for c in punct_chars)
+
+    def __call__(self, doc: Doc) -> Doc:
+        n = len(doc)
+        if not n:
+            return doc
+        import numpy
+        from spacy.attrs import IS_PUNCT, ORTH, SENT_START
+
+        rows = doc.to_array([ORTH, IS_PUNCT])
+        ends = numpy.isin(rows[:, 0], numpy.array(self._hashes, dtype=rows.dtype))
+        words = numpy.flatnonzero((rows[:, 1] == 0) & ~ends)
+        seen = numpy.cumsum(ends)
+        starts = numpy.zeros(n, dtype=bool)
+        starts[0] = True
+        if len(words):
+            before = numpy.concatenate(([0], seen[words[:-1]]))
+            starts[words[seen[words] > before]] = True
+        # 1 starts a sentence, -1 does not; spaCy's arrays hold -1 as a wrapped uint64.
+        values = numpy.where(starts, 1, -1).astype(numpy.int64).view(numpy.uint64)
+        doc.from_array([SENT_START], values.reshape(-1, 1))
+        return doc
+
+
 GATE_MIN_TOKENS = 48
 
 
@@ -429,7 +469,13 @@ def build_pipeline(lexicon: Lexicon) -> Language:
             return _Lemmatizer()
 
     nlp.add_pipe("claimcheck_lemmas")
-    nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", "…", "。"]})
+    if not Language.has_factory("claimcheck_sentences"):
+
+        @Language.factory("claimcheck_sentences")
+        def _make_sentencizer(nlp: Language, name: str):  # pragma: no cover - spaCy calls this
+            return _Sentencizer()
+
+    nlp.add_pipe("claimcheck_sentences")
     matcher = ConceptMatcher(nlp, lexicon)
     component_name = "claimcheck_matcher"
     if not Language.has_factory(component_name):

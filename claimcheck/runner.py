@@ -49,6 +49,7 @@ class RunOptions:
     diff_base: str | None = None
     baseline: Path | None = None
     today: dt.date | None = None
+    url_timeout: float = 10.0  # seconds to wait for a URL
 
 
 @dataclass
@@ -195,7 +196,7 @@ class Run:
         from claimcheck.fetch import fetch
 
         try:
-            page = fetch(item.path)
+            page = fetch(item.path, timeout=self.options.url_timeout)
         except InputError as exc:
             return FileResult(path=item.path, error=str(exc))
         return self.checker(item.config).check_text(page.text, item.path, page.fmt)

@@ -299,3 +299,113 @@ def test_ctrl_c_exits_130_and_leaves_no_partial_output(tmp_path):
     assert b"Traceback" not in err
     assert not target.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report.json")]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_named_pipe_is_refused_not_waited_on(cli, tmp_path, good):
+    """A pipe with no writer would block a read for ever: it is refused with one line."""
+    pipe = tmp_path / "pipe.md"
+    os.mkfifo(pipe)
+    for extra in ((), ("--no-cache",)):
+        out, err = _check(cli, good, pipe, extra=extra)
+        assert out.returncode == 2
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and "pipe.md" in lines[0] and "not a regular file" in lines[0]
+        assert json.loads(out.stdout)["files"][0]["findings"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expect"),
+    [
+        (("check", "--bogus", "x.md"), "No such option: --bogus"),
+        (("check", "x.md", "--format", "nope"), "'nope' is not one of"),
+        (("nosuchcommand",), "No such command"),
+        (("check",), "Missing argument"),
+    ],
+)
+def test_unknown_options_are_one_line_and_exit_2(cli, args, expect):
+    out = cli(*args)
+    err = out.stderr.decode()
+    assert out.returncode == 2
+    assert len(err.strip().splitlines()) == 1 and expect in err and "--help" in err
+    assert "Traceback" not in err
+
+
+def test_url_that_times_out_is_one_line_and_other_files_are_reported(cli, good):
+    import http.server
+    import threading
+
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            time.sleep(3)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/page"
+    try:
+        started = time.monotonic()
+        out, err = _check(cli, good, url, extra=("--url-timeout", "0.5"))
+        assert time.monotonic() - started < 60
+    finally:
+        server.shutdown()
+    assert out.returncode == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and url in lines[0] and "timed out after 0.5s" in lines[0]
+    files = {f["path"]: f for f in json.loads(out.stdout)["files"]}
+    assert files[str(good)]["findings"] and files[url]["error"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    words=st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "Hello",
+                    "world",
+                    ".",
+                    "!",
+                    "?",
+                    "…",
+                    "。",
+                    '"',
+                    ")",
+                    "(",
+                    "-",
+                    "it's",
+                    "3.5",
+                    "e.g.",
+                    "Dr.",
+                    "\n",
+                    "💡",
+                    ":",
+                    ";",
+                    "?!",
+                    "...",
+                    "'",
+                ]
+            ),
+            st.text(max_size=4),
+        ),
+        max_size=25,
+    ),
+    sep=st.sampled_from([" ", "", "\n"]),
+)
+def test_sentence_splitting_matches_spacys_sentencizer(rules_checker, words, sep):
+    """claimcheck's sentence pipe computes spaCy's Sentencizer rule on arrays; the sentence
+    starts must be exactly the ones spaCy's own component sets."""
+    from spacy.pipeline import Sentencizer
+
+    from claimcheck.nlp import SENTENCE_PUNCT
+
+    nlp = rules_checker.nlp
+    text = sep.join(words)
+    ours = nlp.get_pipe("claimcheck_sentences")(nlp.make_doc(text))
+    reference = Sentencizer(punct_chars=list(SENTENCE_PUNCT))(nlp.make_doc(text))
+    assert [t.is_sent_start for t in ours] == [t.is_sent_start for t in reference]

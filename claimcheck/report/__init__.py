@@ -13,9 +13,22 @@ Formats:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 FORMATS = ("full", "text", "concise", "json", "html", "markdown", "sarif", "github")
 # Formats read by programs: no progress bar, no colour, never mixed with other output.
 MACHINE_FORMATS = frozenset({"json", "sarif", "github", "html", "markdown"})
+
+
+def render_pieces(report, fmt: str, *, verbose: bool = False, color: bool = False) -> Iterator[str]:
+    """The report in pieces to write one after another: JSON is encoded file by file (a large
+    run never holds its whole JSON text in memory); other formats come in one piece."""
+    if fmt == "json":
+        from claimcheck.report.json_report import iter_json
+
+        yield from iter_json(report)
+    else:
+        yield render(report, fmt, verbose=verbose, color=color)
 
 
 def render(report, fmt: str, *, verbose: bool = False, color: bool = False) -> str:
