@@ -69,10 +69,10 @@ def main() -> None:
         outputs: set[bytes] = set()
         for _ in range(args.repeat):
             shutil.rmtree(cache, ignore_errors=True)
-            t, out = timed([*report, "--cache-dir", str(cache)], work)
+            t, out = timed([*report, "--cache-dir", str(cache), "--jobs", "1"], work)
             first.append(t)
             outputs.add(out)
-            t, out = timed([*report, "--cache-dir", str(cache)], work)
+            t, out = timed([*report, "--cache-dir", str(cache), "--jobs", "1"], work)
             cached.append(t)
             outputs.add(out)
             t, out = timed([*report, "--no-cache", "--jobs", "1"], work)

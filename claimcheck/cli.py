@@ -121,7 +121,10 @@ def check(
     model_dir: Annotated[
         Path | None, typer.Option(help="Folder of a trained model (default: the shipped one).")
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Check files in this many processes.")] = 1,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=0, help="Check files in this many processes; 0: one per core for large runs."),
+    ] = 0,
     cache: Annotated[
         bool, typer.Option("--cache/--no-cache", help="Reuse results for unchanged files (.claimcheck_cache/).")
     ] = True,
@@ -279,7 +282,7 @@ def baseline_write(
     config: Annotated[Path | None, typer.Option("--config", help="Configuration file for every input.")] = None,
     evidence: Annotated[list[Path] | None, typer.Option("--evidence", help="Extra evidence folder.")] = None,
     model: Annotated[bool, typer.Option("--model/--no-model")] = True,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1)] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0)] = 0,
     cache: Annotated[bool, typer.Option("--cache/--no-cache")] = True,
 ) -> None:
     """Record today's findings by fingerprint; `check --baseline FILE` then reports only new ones."""

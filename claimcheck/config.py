@@ -197,9 +197,19 @@ class ConfigResolver:
         self.explicit = explicit
         self.overrides = overrides
         self._loaded: dict[Path | None, Config] = {}
+        self._by_folder: dict[str, Path | None] = {}  # a folder's closest config file
 
     def for_path(self, path: str | Path) -> Config:
-        found = self.explicit if self.explicit is not None else find_config(Path(path))
+        if self.explicit is not None:
+            found = self.explicit
+        elif os.path.islink(path) or os.path.isdir(path):
+            found = find_config(Path(path))
+        else:
+            # Files of one folder share its answer: one walk up per folder, not per file.
+            folder = os.path.dirname(os.path.abspath(path))
+            if folder not in self._by_folder:
+                self._by_folder[folder] = find_config(Path(folder))
+            found = self._by_folder[folder]
         if found not in self._loaded:
             self._loaded[found] = with_overrides(load_config(found), **self.overrides)
         return self._loaded[found]
@@ -212,11 +222,12 @@ def _longest(prefixes: list[str], code: str) -> int:
     return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
 
 
-def _relative(path: str | Path, root: Path | None) -> str:
-    """The path relative to root (default: the working directory), with forward slashes."""
+def _relative(path: str | Path, root: Path | None, resolved: Path | None = None) -> str:
+    """The path relative to root (default: the working directory), with forward slashes.
+    ``resolved``: the path already resolved by the caller (saves the file system walk)."""
     p = Path(path)
     with contextlib.suppress(ValueError, OSError, RuntimeError):
-        p = p.resolve().relative_to((root or Path.cwd()).resolve())
+        p = (resolved or p.resolve()).relative_to((root or Path.cwd()).resolve())
     text = p.as_posix()
     return text[2:] if text.startswith("./") else text
 
@@ -276,9 +287,9 @@ def rule_enabled(config: Config, code: str, path: str | Path | None = None) -> b
     return True
 
 
-def is_included(config: Config, path: str | Path, root: Path | None = None) -> bool:
+def is_included(config: Config, path: str | Path, root: Path | None = None, resolved: Path | None = None) -> bool:
     """Whether a file found by walking a folder is checked: matches include, not exclude."""
-    rel = _relative(path, root if root is not None else config.root)
+    rel = _relative(path, root if root is not None else config.root, resolved)
     if any(glob_match(g, rel) for g in config.exclude):
         return False
     return any(glob_match(g, rel, folders=False) for g in config.include)

@@ -14,6 +14,7 @@ applied last, over the whole report.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
@@ -32,6 +33,11 @@ from claimcheck.records import FileResult
 CACHE_DIR = Path(".claimcheck_cache")
 
 TASK_FILES = 16  # at most this many files per task handed to a --jobs worker
+# --jobs 0 (automatic): worker processes only when a run is large enough to repay them.
+AUTO_MIN_FILES = 40
+AUTO_MIN_BYTES = 400_000
+AUTO_MIN_FILES_PER_JOB = 20
+AUTO_MAX_JOBS = 8
 
 
 @dataclass
@@ -43,7 +49,7 @@ class RunOptions:
     use_model: bool | None = None
     model_dir: Path | None = None
     stdin_format: str = "text"
-    jobs: int = 1
+    jobs: int = 0  # 0: automatic (auto_jobs)
     use_cache: bool = True
     cache_dir: Path = CACHE_DIR
     diff_base: str | None = None
@@ -106,12 +112,19 @@ class Run:
         p = Path(raw)
         if p.is_dir():
             found = []
+            folders: dict[Path, Path] = {}  # each folder resolved once, not each file in it
             for f in sorted(p.rglob("*")):
                 rel = f.relative_to(p).parts
-                if any(part.startswith(".") for part in rel) or not f.is_file():
+                if any(part.startswith(".") for part in rel) or not format_for(str(f)) or not f.is_file():
                     continue
                 config = self.resolver.for_path(f)
-                if format_for(str(f)) and is_included(config, f):
+                if f.is_symlink():
+                    resolved = None
+                else:
+                    if f.parent not in folders:
+                        folders[f.parent] = _resolved(str(f.parent))
+                    resolved = folders[f.parent] / f.name
+                if is_included(config, f, resolved=resolved):
                     found.append(_Input(str(f), config))
             if not found:
                 known = ", ".join(sorted(SUFFIX_FORMATS))
@@ -203,7 +216,8 @@ class Run:
 
     def _check_files(self, items: list[_Input], progress: Callable[[int], Any] | None) -> Iterator[FileResult]:
         """Results in input order: in this process, or in ``jobs`` worker processes."""
-        jobs = max(1, min(self.options.jobs, len(items)))
+        jobs = self.options.jobs if self.options.jobs > 0 else auto_jobs(items)
+        jobs = max(1, min(jobs, len(items)))
         if jobs == 1:
             # Runs of files that share a configuration go through ``Checker.check_files``,
             # which batches spaCy and the classifier over many files.
@@ -225,7 +239,14 @@ class Run:
             if not tasks or tasks[-1][0] != evidence or len(tasks[-1][1]) >= size:
                 tasks.append((evidence, []))
             tasks[-1][1].append(item.path)
-        with context.Pool(jobs, initializer=_worker_init, initargs=(self.options, self.today)) as pool:
+        if method == "fork":
+            # Workers forked from here inherit ready Checkers (spaCy, rules, model) and start
+            # at once; with "spawn" each builds its own on its first task.
+            for item in items:
+                self.checker(item.config).nlp  # noqa: B018  (builds the spaCy pipeline now)
+            _WORKER.update(checkers=dict(self._checkers))
+        inherit = method == "fork"
+        with context.Pool(jobs, initializer=_worker_init, initargs=(self.options, self.today, inherit)) as pool:
             for results in pool.imap(_worker_check, tasks, chunksize=1):
                 if progress:
                     progress(len(results))
@@ -320,12 +341,29 @@ def _new_checker(evidence: tuple[str, ...], options: RunOptions, today: dt.date)
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(options: RunOptions, today: dt.date) -> None:
+def _worker_init(options: RunOptions, today: dt.date, inherit: bool = False) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    checkers = _WORKER.get("checkers", {}) if inherit else {}
     _WORKER.clear()
-    _WORKER.update(options=options, today=today, checkers={})
+    _WORKER.update(options=options, today=today, checkers=checkers)
+
+
+def auto_jobs(items: list) -> int:
+    """How many processes ``--jobs 0`` (the default) uses: one per available core, at most
+    ``AUTO_MAX_JOBS``, and only for runs large enough to repay starting them (at least
+    ``AUTO_MIN_FILES`` files and ``AUTO_MIN_BYTES`` of text); otherwise one."""
+    if len(items) < AUTO_MIN_FILES:
+        return 1
+    total = 0
+    for item in items:
+        with contextlib.suppress(OSError):
+            total += os.stat(item.path).st_size
+    if total < AUTO_MIN_BYTES:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, AUTO_MAX_JOBS, len(items) // AUTO_MIN_FILES_PER_JOB))
 
 
 def _worker_check(task: tuple[tuple[str, ...], list[str]]) -> list[FileResult]:

@@ -234,6 +234,25 @@ def test_jobs_output_is_identical_to_a_serial_run(site, tmp_path):
     assert serial.stdout == parallel.stdout and len(json.loads(serial.stdout)["files"]) == 6
 
 
+def test_automatic_jobs_on_a_large_run_match_a_serial_run(tmp_path):
+    """The default --jobs 0 uses worker processes for a large run (forked with the pipeline
+    already built); the report must be byte-identical to --jobs 1."""
+    from claimcheck.runner import AUTO_MIN_BYTES, AUTO_MIN_FILES, auto_jobs
+
+    big = tmp_path / "big"
+    big.mkdir()
+    filler = "Our reception team will help you book a first appointment that suits you. " * 150
+    for i in range(AUTO_MIN_FILES + 5):
+        (big / f"p{i:02d}.md").write_text(f"# Page {i}\n\n{CLAIMS}\n\n{filler}\n", encoding="utf-8")
+    items = [type("Item", (), {"path": str(p)})() for p in sorted(big.iterdir())]
+    assert sum(os.stat(i.path).st_size for i in items) >= AUTO_MIN_BYTES
+    assert auto_jobs(items[: AUTO_MIN_FILES - 1]) == 1  # too few files: one process
+    serial = claimcheck("check", str(big), "-f", "json", "--no-cache", "--jobs", "1")
+    automatic = claimcheck("check", str(big), "-f", "json", "--no-cache")
+    assert serial.returncode == automatic.returncode == 1
+    assert serial.stdout == automatic.stdout and len(json.loads(serial.stdout)["files"]) == AUTO_MIN_FILES + 5
+
+
 def test_cache_is_reused_and_keyed_by_content(site, tmp_path):
     cache = tmp_path / "cache"
     first = claimcheck("check", str(site), "-f", "json", "--cache-dir", str(cache))
