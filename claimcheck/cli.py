@@ -523,10 +523,16 @@ def evaluate(
 def main() -> None:
     """Entry point: run the app. Ctrl-C exits 130; a data error or an unexpected failure is
     one line on standard error and exit 2, never a traceback (CLAIMCHECK_DEBUG=1 shows it)."""
+    import gc
+
     from claimcheck.corpus import CorpusError
     from claimcheck.errors import ModelError
     from claimcheck.yamlio import SchemaError
 
+    # A run makes many short-lived objects (spaCy docs, spans) while its results accumulate:
+    # collecting the youngest generation every 50,000 allocations instead of 700 spends far
+    # less time in the collector for the same memory.
+    gc.set_threshold(50_000, 20, 100)
     usage_error = _click_class("UsageError")
     try:
         code = app(standalone_mode=False)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from claimcheck.nlp import CONCEPTS_KEY, CUES_KEY
 from claimcheck.qualifiers import merge, read_qualifiers
-from claimcheck.records import CLAIM_TYPES, Claim, Document, Qualifiers, Unit
+from claimcheck.records import CLAIM_TYPES, Claim, Document, Unit
 from claimcheck.rules import Lexicon
 
 MODEL_LABELS = ("claim", *CLAIM_TYPES)  # the classifier's output columns
@@ -448,7 +448,7 @@ class ClaimExtractor:
                     intervention=a.subject,
                     intervention_label=label,
                     concepts=concepts,
-                    qualifiers=_copy(qualifiers),
+                    qualifiers=qualifiers,  # shared by this sentence's claims, like concepts: read only
                     in_list=a.context is not None,
                     confidence=round(min(confidence, 1.0), 3),
                     explicit_subject=not a.implicit,
@@ -498,10 +498,6 @@ def _comparative(s: Sentence, comparators: list[str]) -> bool:
         return False
     strong = any(c.text.lower() not in WEAK_COMPARATIVE for c in cues)
     return strong or s.has("evaluative")
-
-
-def _copy(q: Qualifiers) -> Qualifiers:
-    return Qualifiers(**{k: list(v) for k, v in q.__dict__.items()})
 
 
 def _starts_with_cue(s: Sentence, cue_id: str) -> bool:

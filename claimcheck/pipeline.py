@@ -10,6 +10,7 @@ documents, so checking many files is mapping it over them.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -218,7 +219,8 @@ class Checker:
                     rule=judgement.rule,
                     claim=claim,
                     verdict=judgement.verdict,
-                    reasons=judgement.reasons,
+                    # Interned: the same reason text recurs across the findings of a large run.
+                    reasons=[sys.intern(reason) for reason in judgement.reasons],
                     suggestion=judgement.suggestion,
                     evidence_id=entry.id if entry else None,
                     evidence_topic=entry.topic if entry else None,

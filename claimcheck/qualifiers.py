@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from claimcheck.records import Qualifiers
+from claimcheck.records import QUALIFIER_FIELDS, Qualifiers
 
-QUALIFIER_NAMES = tuple(Qualifiers().__dict__.keys())
+QUALIFIER_NAMES = QUALIFIER_FIELDS
 # Time-frame words that double as ordinary words in other cues.
 _SHORT_TERM_OVERRIDES_DURABILITY = {"short-term", "short term"}
 

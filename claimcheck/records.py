@@ -7,7 +7,7 @@ previous stage's records and never reaches back, so any stage can be tested alon
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 ClaimType = Literal["efficacy", "mechanism", "safety", "comparative"]
@@ -89,7 +89,7 @@ class Document:
         return line + 1, offset - self._line_starts[line] + 1
 
 
-@dataclass
+@dataclass(slots=True)  # one per claim: no per-instance __dict__
 class Qualifiers:
     """How a claim is worded, read in the claim's own sentence."""
 
@@ -113,10 +113,13 @@ class Qualifiers:
     disclaimer: list[str] = field(default_factory=list)
 
     def present(self) -> dict[str, list[str]]:
-        return {k: v for k, v in self.__dict__.items() if v}
+        return {name: value for name in QUALIFIER_FIELDS if (value := getattr(self, name))}
 
 
-@dataclass
+QUALIFIER_FIELDS = tuple(f.name for f in fields(Qualifiers))
+
+
+@dataclass(slots=True)
 class Claim:
     """One claim of one type, located in the source."""
 
@@ -159,7 +162,7 @@ class Citation:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """A claim with its verdict, the reasons for it and the evidence behind it."""
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import multiprocessing
 import os
 import sys
@@ -218,6 +219,14 @@ class Run:
         """Results in input order: in this process, or in ``jobs`` worker processes."""
         jobs = self.options.jobs if self.options.jobs > 0 else auto_jobs(items)
         jobs = max(1, min(jobs, len(items)))
+        if items:
+            # Build the pipelines now and move everything built so far (spaCy's tables, the
+            # lexicon, the model's vocabularies: millions of objects) out of the garbage
+            # collector's sight: it stops rescanning them while results pile up, and forked
+            # workers stop copying their pages by touching them.
+            for item in items:
+                self.checker(item.config).nlp  # noqa: B018
+            gc.freeze()
         if jobs == 1:
             # Runs of files that share a configuration go through ``Checker.check_files``,
             # which batches spaCy and the classifier over many files.
@@ -240,10 +249,8 @@ class Run:
                 tasks.append((evidence, []))
             tasks[-1][1].append(item.path)
         if method == "fork":
-            # Workers forked from here inherit ready Checkers (spaCy, rules, model) and start
-            # at once; with "spawn" each builds its own on its first task.
-            for item in items:
-                self.checker(item.config).nlp  # noqa: B018  (builds the spaCy pipeline now)
+            # Workers forked from here inherit the ready Checkers (spaCy, rules, model) and
+            # start at once; with "spawn" each builds its own on its first task.
             _WORKER.update(checkers=dict(self._checkers))
         inherit = method == "fork"
         with context.Pool(jobs, initializer=_worker_init, initargs=(self.options, self.today, inherit)) as pool:
