@@ -31,25 +31,66 @@ CACHEDIR_TAG = (
     "# This file is a cache directory tag created by claimcheck.\n"
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
-ENTRY_VERSION = 1
+ENTRY_VERSION = 2  # 2: claims, citations and reasons stored once per entry, by index
+FINDING_SCALARS = tuple(f.name for f in dataclasses.fields(Finding) if f.name not in ("claim", "citations", "reasons"))
 
 
 def result_to_dict(result: FileResult) -> dict[str, Any]:
-    """Plain JSON-able data for a FileResult, every nested record included."""
-    return dataclasses.asdict(result)
+    """Plain JSON-able data for a FileResult, every nested record included. Claims,
+    citations and reasons repeat across findings (one claim can meet several evidence
+    entries; one entry backs many claims), so each is stored once in a table and findings
+    refer to it by index, and a claim keeps only the qualifiers it has: entries are a
+    fraction of the size and a cached run reads them several times faster."""
+    tables: dict[str, dict[str, int]] = {"claim": {}, "citation": {}, "reason": {}}
+    rows: dict[str, list[Any]] = {"claim": [], "citation": [], "reason": []}
 
+    def ref(kind: str, value: Any, key: str) -> int:
+        if key not in tables[kind]:
+            tables[kind][key] = len(rows[kind])
+            rows[kind].append(value)
+        return tables[kind][key]
 
-def _claim(d: dict[str, Any]) -> Claim:
-    return Claim(**{**d, "qualifiers": Qualifiers(**d["qualifiers"])})
-
-
-def _finding(d: dict[str, Any]) -> Finding:
-    return Finding(**{**d, "claim": _claim(d["claim"]), "citations": [Citation(**c) for c in d["citations"]]})
+    findings = []
+    for finding in result.findings:
+        claim = dataclasses.asdict(finding.claim)
+        claim["qualifiers"] = finding.claim.qualifiers.present()
+        row = {name: getattr(finding, name) for name in FINDING_SCALARS}
+        row["claim"] = ref("claim", claim, str(id(finding.claim)))
+        row["citations"] = [
+            ref("citation", c.__dict__, json.dumps(c.__dict__, sort_keys=True)) for c in finding.citations
+        ]
+        row["reasons"] = [ref("reason", r, r) for r in finding.reasons]
+        findings.append(row)
+    return {
+        "path": result.path,
+        "error": result.error,
+        "notices": list(result.notices),
+        "source": result.source,
+        "fmt": result.fmt,
+        "findings": findings,
+        "claim_table": rows["claim"],
+        "citation_table": rows["citation"],
+        "reason_table": rows["reason"],
+    }
 
 
 def result_from_dict(d: dict[str, Any]) -> FileResult:
-    """The inverse of result_to_dict; TypeError/KeyError when the shape does not match."""
-    return FileResult(**{**d, "findings": [_finding(f) for f in d["findings"]]})
+    """The inverse of result_to_dict; TypeError/KeyError/IndexError when the shape does not match."""
+    claims = [Claim(**{**c, "qualifiers": Qualifiers(**c["qualifiers"])}) for c in d["claim_table"]]
+    citations = [Citation(**c) for c in d["citation_table"]]
+    reasons = d["reason_table"]
+    findings = [
+        Finding(
+            **{name: f[name] for name in FINDING_SCALARS},
+            claim=claims[f["claim"]],
+            citations=[citations[i] for i in f["citations"]],
+            reasons=[reasons[i] for i in f["reasons"]],
+        )
+        for f in d["findings"]
+    ]
+    return FileResult(
+        path=d["path"], error=d["error"], notices=d["notices"], source=d["source"], fmt=d["fmt"], findings=findings
+    )
 
 
 def digest_files(paths: Iterable[Path]) -> str:
@@ -101,7 +142,7 @@ class ResultCache:
             if entry.get("version") != ENTRY_VERSION or entry.get("key") != key:
                 return None
             result = result_from_dict(entry["result"])
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError):
             return None
         if path is not None:
             result.path = path

@@ -143,7 +143,7 @@ def check(
     ] = 10.0,
 ) -> None:
     """Check files for health claims and report a verdict for each."""
-    from claimcheck.pipeline import worst
+    from claimcheck.records import worst
     from claimcheck.report import render_pieces
     from claimcheck.report.full import should_color
 
@@ -463,7 +463,7 @@ def train_command(
     out: Annotated[Path | None, typer.Option(help="Model folder to write (default: models/).")] = None,
 ) -> None:
     """Train the claim classifier on the corpus's train split (deterministic)."""
-    from claimcheck.corpus import CorpusError
+    from claimcheck.errors import CorpusError
     from claimcheck.training import train_model
 
     try:
@@ -490,7 +490,7 @@ def evaluate(
     import json
 
     from claimcheck.classifier import ClaimClassifier, ModelError
-    from claimcheck.corpus import CorpusError
+    from claimcheck.errors import CorpusError
     from claimcheck.training import evaluate_split, models_dir, seeds_scores
 
     folder = model_dir or models_dir()
@@ -525,8 +525,7 @@ def main() -> None:
     one line on standard error and exit 2, never a traceback (CLAIMCHECK_DEBUG=1 shows it)."""
     import gc
 
-    from claimcheck.corpus import CorpusError
-    from claimcheck.errors import ModelError
+    from claimcheck.errors import CorpusError, ModelError
     from claimcheck.yamlio import SchemaError
 
     # A run makes many short-lived objects (spaCy docs, spans) while its results accumulate:

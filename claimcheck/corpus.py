@@ -12,15 +12,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from claimcheck.errors import CorpusError
 from claimcheck.records import CLAIM_TYPES
 from claimcheck.rules import bundled_dir
 
 SPLITS = ("train", "dev", "test")
 RECORD_KEYS = {"doc", "register", "intervention", "text", "labels"}
-
-
-class CorpusError(Exception):
-    """A corpus line that breaks the schema; the message names file and line."""
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
 from claimcheck.documents import SUFFIX_FORMATS, InputError, parse, read_path
 from claimcheck.evidence import EvidenceBase
 from claimcheck.extract import ClaimExtractor
-from claimcheck.records import SEVERITY, Document, FileResult, Finding
+from claimcheck.records import Document, FileResult, Finding, Report
 from claimcheck.rubric import judge
 from claimcheck.rules import Lexicon, bundled_dir, load_lexicon
 from claimcheck.wording import wording_rules
@@ -38,19 +38,6 @@ class _Prepared:
 
     document: Document
     analyses: list
-
-
-@dataclass
-class Report:
-    files: list[FileResult] = field(default_factory=list)
-
-    @property
-    def findings(self) -> list[Finding]:
-        return [f for r in self.files for f in r.findings]
-
-    @property
-    def errors(self) -> list[FileResult]:
-        return [r for r in self.files if r.error]
 
 
 class Checker:
@@ -268,7 +255,3 @@ def expand_paths(paths: Iterable[str]) -> Iterator[tuple[str, str | None]]:
             yield raw, None
         else:
             yield raw, f"{raw}: no such file or directory"
-
-
-def worst(findings: Iterable[Finding]) -> int:
-    return max((SEVERITY[f.verdict] for f in findings), default=-1)

@@ -7,6 +7,7 @@ previous stage's records and never reaches back, so any stage can be tested alon
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Literal
 
@@ -197,3 +198,23 @@ class FileResult:
     notices: list[str] = field(default_factory=list)
     source: str | None = None  # the decoded source, for reports that show the page itself
     fmt: str | None = None  # "text" | "markdown" | "html"
+
+
+@dataclass
+class Report:
+    """The results of one run, file by file, in input order."""
+
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.files for f in r.findings]
+
+    @property
+    def errors(self) -> list[FileResult]:
+        return [r for r in self.files if r.error]
+
+
+def worst(findings: Iterable[Finding]) -> int:
+    """The severity of the worst verdict among findings (-1 when there are none)."""
+    return max((SEVERITY[f.verdict] for f in findings), default=-1)

@@ -24,12 +24,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claimcheck.config import Config, ConfigResolver, is_included, rule_enabled
 from claimcheck.documents import MAX_BYTES, SUFFIX_FORMATS, format_for
-from claimcheck.pipeline import Checker, Report
-from claimcheck.records import FileResult
+from claimcheck.records import FileResult, Report
+
+if TYPE_CHECKING:  # the pipeline (spaCy, rules, model) is imported only when a file needs checking
+    from claimcheck.pipeline import Checker
 
 CACHE_DIR = Path(".claimcheck_cache")
 
@@ -335,6 +337,8 @@ def _resolved(path: str) -> Path:
 
 
 def _new_checker(evidence: tuple[str, ...], options: RunOptions, today: dt.date) -> Checker:
+    from claimcheck.pipeline import Checker
+
     return Checker(
         evidence_dirs=[Path(p) for p in evidence],
         today=today,
