@@ -376,12 +376,15 @@ def main(argv: list[str] | None = None) -> int:
             f"--jobs, {one.peak_mb:.0f} MB with --jobs 1)"
         )
         if results.get("scaling"):
+            # Linear (or better) when a word costs no more at 1M words than at 10k: the rate at
+            # each size stays at least 2/3 of the smallest run's. A faster rate at larger sizes
+            # (the first pages pay for new words entering spaCy's vocabulary) is fine.
             rates = [r[2] for r in results["scaling"]]
-            spread = max(rates) / min(rates)
+            worst = min(rate / rates[0] for rate in rates)
             print(
-                f"  time linear in words: {'met' if spread <= 1.5 else 'NOT met'} "
-                f"(words per CPU second varies x{spread:.2f} from {results['scaling'][0][0]:,} "
-                f"to {results['scaling'][-1][0]:,} words)"
+                f"  time linear in words: {'met' if worst >= 2 / 3 else 'NOT met'} (words per CPU second at "
+                + ", ".join(f"{w:,} words: {rate:,.0f}" for w, _, rate in results["scaling"])
+                + ")"
             )
         print("json: " + json.dumps(results))
     finally:
