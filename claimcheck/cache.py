@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from claimcheck import __version__
+from claimcheck import __version__, fastjson
 from claimcheck.fileio import write_atomic
 from claimcheck.records import Citation, Claim, FileResult, Finding, Qualifiers
 
@@ -138,7 +138,7 @@ class ResultCache:
         path: the file now being checked; it replaces the stored path, since equal bytes
         at two paths share an entry."""
         try:
-            entry = json.loads(self._entry(key).read_text(encoding="utf-8"))
+            entry = fastjson.loads(self._entry(key).read_bytes())
             if entry.get("version") != ENTRY_VERSION or entry.get("key") != key:
                 return None
             result = result_from_dict(entry["result"])
@@ -159,7 +159,7 @@ class ResultCache:
 
     def put(self, key: str, result: FileResult) -> bool:
         """Store a result; False (and no exception) when the folder cannot be written."""
-        text = json.dumps({"version": ENTRY_VERSION, "key": key, "result": result_to_dict(result)})
+        text = fastjson.dumps({"version": ENTRY_VERSION, "key": key, "result": result_to_dict(result)})
         try:
             self._prepare()
             write_atomic(self._entry(key), text)

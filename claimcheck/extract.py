@@ -450,7 +450,7 @@ class ClaimExtractor:
                     concepts=concepts,
                     qualifiers=qualifiers,  # shared by this sentence's claims, like concepts: read only
                     in_list=a.context is not None,
-                    confidence=round(min(confidence, 1.0), 3),
+                    confidence=round(float(min(confidence, 1.0)), 3),  # a plain float, not numpy's
                     explicit_subject=not a.implicit,
                 )
             )

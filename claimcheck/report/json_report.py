@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterator
 
-from claimcheck import __version__
+from claimcheck import __version__, fastjson
 from claimcheck.records import CLAIM_TYPES, VERDICTS, Finding
 
 SCHEMA_VERSION = 1
-_ENCODER = json.JSONEncoder(ensure_ascii=False)  # built once: json.dumps builds one per call
 
 
 def finding_json(f: Finding) -> dict:
@@ -63,7 +61,7 @@ def iter_json(report) -> Iterator[str]:
     """The JSON report in pieces, one file at a time, so a large run is written as it is
     encoded instead of being built whole in memory. One finding per line: readable, easy to
     grep, and encoded by json's C encoder (``indent`` would switch to the slow Python one)."""
-    dumps = _ENCODER.encode
+    dumps = fastjson.dumps
     yield "{\n"
     yield f'  "schema_version": {SCHEMA_VERSION},\n'
     yield f'  "tool": {dumps({"name": "claimcheck", "version": __version__})},\n'
