@@ -1,6 +1,8 @@
 """JSON for the hot paths (cache entries, the JSON report's findings): orjson when it is
 installed (a dependency: several times faster than the standard library at both ends),
-else the standard library with the same compact output, so the text is the same either way.
+else the standard library with the same compact output, so the text is the same either way
+(except for floats that need an exponent, below 1e-4 or from 1e16 up, which the reports never
+hold: their numbers are offsets, line numbers and confidences rounded to three places).
 """
 
 from __future__ import annotations
