@@ -288,6 +288,9 @@ def test_ctrl_c_exits_130_and_leaves_no_partial_output(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=REPO,
+        # A test run started in the background (`cmd &`) inherits SIGINT ignored, and Python
+        # keeps an ignored SIGINT ignored: give the child the default, as a terminal would.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None and not list(cache.glob("*.json")):
