@@ -284,9 +284,10 @@ def test_every_finding_reachable_from_exactly_one_highlight(request, open_report
     assert [s["path"] for s in sections] == [r.path for r in report.files]
     by_id = _finding_ids(report)
     all_marks = [m for s in sections for m in s["marks"]]
-    # One highlight per distinct claim span (findings with the same span share it) ...
-    spans = {(r.path, f.claim.start, f.claim.end) for r, f in by_id.values()}
-    assert len(all_marks) == len(spans)
+    # As many highlights as findings (findings that share a claim span are nested highlights
+    # over the same text) ...
+    assert len(all_marks) == len(by_id)
+    assert all(len(m["ids"]) == 1 for m in all_marks)
     # ... and each finding sits in exactly one highlight: the ids across highlights, counted
     # with repeats, are exactly the report's findings, each once.
     owners = Counter(i for m in all_marks for i in m["ids"])
@@ -325,6 +326,14 @@ def test_clicking_a_highlight_shows_its_evidence(request, open_report, name):
     assert not panel.evaluate("p => p.open") and not links.first.is_visible()
     mark.click()
     assert panel.evaluate("p => p.open")
+    # Every finding on the same claim span (its nested highlights) opens with it.
+    owner, clicked = by_id[fid]
+    same_span = [
+        i
+        for i, (r, f) in by_id.items()
+        if r is owner and (f.claim.start, f.claim.end) == (clicked.claim.start, clicked.claim.end)
+    ]
+    assert all(page.locator(f"#{i}").evaluate("p => p.open") for i in same_span)
     assert "cc-active" in panel.get_attribute("class") and "cc-current" in mark.get_attribute("class")
     panel.locator("summary").wait_for(state="visible")
     assert panel.locator("summary").evaluate(

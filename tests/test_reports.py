@@ -141,10 +141,9 @@ def _check_html(report: Report) -> _Page:
         if "href" in attrs:
             assert attrs["href"].startswith("#") or attrs["href"] in allowed, attrs["href"]
     assert "@import" not in page and "url(" not in page
-    # One highlight per distinct span; each finding reachable from exactly one highlight.
+    # One highlight per finding; each finding reachable from exactly one highlight.
     marks = [a for t, a in parsed.tags if "cc-highlight" in a.get("class", "").split()]
-    spans = {(r.path, f.claim.start, f.claim.end) for r in report.files if r.source is not None for f in r.findings}
-    assert len(marks) == len(spans)
+    assert len(marks) == sum(len(r.findings) for r in report.files if r.source is not None)
     owners = [i for a in marks for i in a["data-finding-ids"].split()]
     assert sorted(owners) == sorted(f"cc-f-{n}" for n in range(1, len(report.findings) + 1))
     panels = {a["id"]: a for t, a in parsed.tags if "cc-panel" in a.get("class", "").split()}
@@ -198,10 +197,14 @@ def test_html_shared_nested_and_crossing_spans():
     report = Report(files=[FileResult(path="x.txt", findings=findings, source=source, fmt="text")])
     parsed = _check_html(report)
     marks = [a for _, a in parsed.tags if "cc-highlight" in a.get("class", "").split()]
-    assert len(marks) == 4
-    shared = next(a for a in marks if len(a["data-finding-ids"].split()) == 2)
-    assert shared["data-verdict"] == "unsupported"  # the worst of the two
-    assert "[unsupported, 2 findings]" in render_html(report)
+    assert len(marks) == 5 and all(len(a["data-finding-ids"].split()) == 1 for a in marks)
+    # The two findings of the first sentence are two nested highlights over the same text,
+    # the worst innermost; each carries its own verdict label.
+    shared = [a for a in marks if (a["data-start"], a["data-end"]) == ("0", "30")]
+    assert [a["data-verdict"] for a in shared] == ["mixed", "unsupported"]  # outer, then inner
+    page = render_html(report)
+    assert page.index('data-finding-ids="cc-f-1"') < page.index('data-finding-ids="cc-f-2"')
+    assert "[unsupported]</a></mark>" in page and "[mixed]</a></mark>" in page
 
 
 # -- markdown ------------------------------------------------------------------------------

@@ -8,11 +8,13 @@ Every piece of page copy is escaped (jinja2 autoescape, html.escape for the high
 source), so a page holding <script> or onerror= markup shows as text and runs nothing. HTML
 and Markdown sources are shown as their raw text, not rendered.
 
-Highlights: one <mark class="cc-highlight"> per distinct (start, end) claim span. Findings
-that share a span share its highlight (data-finding-ids lists them all), so every finding is
-reachable from exactly one highlight and the number of highlights equals the number of
-distinct spans. A span inside another is nested in it; a span that crosses the end of an
-earlier one is clipped at that end and nested (its data-start/data-end keep the full span).
+Highlights: one <mark class="cc-highlight"> per finding, so the number of highlights equals
+the number of findings and each finding is reachable from exactly one. Findings that share a
+claim span (one sentence meeting several evidence entries) are nested marks over the same
+text, the worst verdict innermost, each with its own verdict label; clicking any of them
+opens the panels of all of them. A span inside another is nested in it; a span that crosses
+the end of an earlier one is clipped at that end and nested (data-start/data-end keep the
+full span).
 
 Finding panels sit in a column beside the text that stays in view while the text scrolls.
 The script starts them collapsed to one summary line each (verdict, type, rule, line, claim
@@ -87,24 +89,32 @@ def _esc(text: str) -> str:
 
 
 def _render_span(source: str, node: Span, counter: list[int]) -> str:
-    counter[0] += 1
-    hid = f"cc-h-{counter[0]}"
+    """One <mark> per finding of the span, nested: the worst verdict innermost (its colour
+    is the one over the text), each with its own verdict label, so the labels after a claim
+    read worst first and the number of highlights is the number of findings."""
     parts, pos = [], node.start
+    inner_ids = []  # element ids, reserved before the children so numbering is pre-order
+    order = sorted(range(len(node.ids)), key=lambda i: SEVERITY[node.verdicts[i]])  # least severe first
+    for _ in order:
+        counter[0] += 1
+        inner_ids.append(f"cc-h-{counter[0]}")
     for child in node.children:
         parts.append(_esc(source[pos : child.start]))
         parts.append(_render_span(source, child, counter))
         pos = child.end
     parts.append(_esc(source[pos : node.end]))
-    n = len(node.ids)
-    label = f"[{node.verdict}]" if n == 1 else f"[{node.verdict}, {n} findings]"
-    return (
-        f'<mark class="cc-highlight cc-v-{_esc(node.verdict)}" id="{hid}" tabindex="0" '
-        f'data-finding-ids="{_esc(" ".join(node.ids))}" data-verdict="{_esc(node.verdict)}" '
-        f'data-types="{_esc(" ".join(sorted(set(node.types))))}" '
-        f'data-start="{node.start}" data-end="{node.full_end}">'
-        f"{''.join(parts)}"
-        f'<a class="cc-label" href="#{_esc(node.ids[0])}">{_esc(label)}</a></mark>'
-    )
+    html_text = "".join(parts)
+    for hid, i in reversed(list(zip(inner_ids, order, strict=True))):  # innermost (worst) first
+        fid, verdict = node.ids[i], node.verdicts[i]
+        html_text = (
+            f'<mark class="cc-highlight cc-v-{_esc(verdict)}" id="{hid}" tabindex="0" '
+            f'data-finding-ids="{_esc(fid)}" data-verdict="{_esc(verdict)}" '
+            f'data-types="{_esc(node.types[i])}" '
+            f'data-start="{node.start}" data-end="{node.full_end}">'
+            f"{html_text}"
+            f'<a class="cc-label" href="#{_esc(fid)}">{_esc(f"[{verdict}]")}</a></mark>'
+        )
+    return html_text
 
 
 def highlight_source(source: str, findings: list[tuple[str, Finding]]) -> tuple[Markup, dict[str, str]]:
@@ -124,9 +134,10 @@ def highlight_source(source: str, findings: list[tuple[str, Finding]]) -> tuple[
 
 def _assign(node: Span, before: int, owner: dict[str, str]) -> int:
     """Replay the pre-order numbering used by _render_span to map finding ids to highlight ids."""
-    before += 1
-    for fid in node.ids:
-        owner[fid] = f"cc-h-{before}"
+    order = sorted(range(len(node.ids)), key=lambda i: SEVERITY[node.verdicts[i]])
+    for i in order:
+        before += 1
+        owner[node.ids[i]] = f"cc-h-{before}"
     for child in node.children:
         before = _assign(child, before, owner)
     return before
@@ -293,16 +304,32 @@ _SCRIPT = """
     });
     if (count) { count.textContent = 'Showing ' + shown + ' of ' + panels.length + ' findings.'; }
   }
+  // The highlights of one claim span: one per finding, nested in each other.
+  function sameSpan(a, b) {
+    return a.getAttribute('data-start') === b.getAttribute('data-start') &&
+      a.getAttribute('data-end') === b.getAttribute('data-end');
+  }
+  function group(m) {
+    var top = m, up = m.parentElement && m.parentElement.closest('.cc-highlight');
+    while (up && sameSpan(up, m)) { top = up; up = up.parentElement && up.parentElement.closest('.cc-highlight'); }
+    return [top].concat(Array.prototype.slice.call(top.querySelectorAll('.cc-highlight')).filter(
+      function (x) { return sameSpan(x, m); }));
+  }
   function show(m) {
     panels.forEach(function (p) { p.classList.remove('cc-active'); });
     marks.forEach(function (x) { x.classList.remove('cc-current'); });
     m.classList.add('cc-current');
-    var first = null;
-    m.getAttribute('data-finding-ids').split(' ').forEach(function (id) {
-      var p = document.getElementById(id);
-      if (p && !p.hidden) { p.classList.add('cc-active'); p.open = true; first = first || p; }
+    var own = null, first = null;
+    group(m).forEach(function (g) {
+      g.getAttribute('data-finding-ids').split(' ').forEach(function (id) {
+        var p = document.getElementById(id);
+        if (p && !p.hidden) {
+          p.classList.add('cc-active'); p.open = true; first = first || p;
+          if (g === m) { own = p; }
+        }
+      });
     });
-    if (first) { first.scrollIntoView({block: 'nearest'}); }
+    if (own || first) { (own || first).scrollIntoView({block: 'nearest'}); }
   }
   function openAll(open) { panels.forEach(function (p) { p.open = open; }); }
   boxes.forEach(function (b) { b.addEventListener('change', apply); });
