@@ -280,11 +280,8 @@ class ClaimExtractor:
 
     # -- document level ------------------------------------------------------------------
 
-    def primary_intervention(self, docs: list) -> str | None:
-        """The therapy a page is about: the one it names most often."""
-        return self._primary([list(doc.spans[CONCEPTS_KEY]) for doc in docs])
-
     def _primary(self, concept_spans: list[list]) -> str | None:
+        """The therapy a page is about: the one it names most often."""
         counts: Counter[str] = Counter()
         for spans in concept_spans:
             for span in spans:
@@ -311,21 +308,12 @@ class ClaimExtractor:
                 leadin = last if last is not None and last.text.rstrip().endswith(":") else None
         return out
 
-    def extract(self, document: Document, docs: list, scorer=None) -> list[Claim]:
-        """Claims of a document. ``scorer(texts, feature_dicts)`` returns rows of label
-        probabilities (classifier.LABELS order); it lets the model add what rules miss."""
-        analyses = self.analyze(document, docs)
-        probabilities = None
-        if scorer is not None and analyses:
-            probabilities = scorer([a.sentence.text for a in analyses], [a.features() for a in analyses])
-        return self.build(analyses, probabilities)
-
     def build(self, analyses: list[Analysis], probabilities=None) -> list[Claim]:
         """Claims from analyses and the model's rows for them (None: the rules alone).
 
-        ``extract`` is ``analyze`` + one scorer call + ``build``; the Checker calls the
-        three itself so that one scorer call can serve many documents (the classifier's
-        cost is mostly per call, and its rows do not depend on each other)."""
+        Apart from ``analyze`` so that one scorer call can serve the analyses of many
+        documents (the classifier's cost is mostly per call, and its rows do not depend on
+        each other)."""
         claims: list[Claim] = []
         for i, analysis in enumerate(analyses):
             probs = dict(zip(MODEL_LABELS, probabilities[i], strict=True)) if probabilities is not None else None

@@ -68,15 +68,9 @@ def _lemma_table() -> dict[str, str]:
     return table
 
 
-_TABLE: dict[str, str] | None = None  # _lemma_table(), bound once: lemma_of is called per word
-
-
 def lemma_of(word: str) -> str:
-    global _TABLE
-    if _TABLE is None:
-        _TABLE = _lemma_table()
     lower = word.lower()
-    return _TABLE.get(lower, lower)
+    return _lemma_table().get(lower, lower)
 
 
 def _set_lemmas(doc: Doc) -> Doc:

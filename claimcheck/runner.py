@@ -147,7 +147,7 @@ class Run:
     # -- checking ----------------------------------------------------------------------
 
     def checker(self, config: Config) -> Checker:
-        key = tuple(str(p) for p in config.evidence)
+        key = _evidence_key(config)
         if key not in self._checkers:
             self._checkers[key] = _new_checker(key, self.options, self.today)
         return self._checkers[key]
@@ -221,32 +221,33 @@ class Run:
         """Results in input order: in this process, or in ``jobs`` worker processes."""
         jobs = self.options.jobs if self.options.jobs > 0 else auto_jobs(items)
         jobs = max(1, min(jobs, len(items)))
-        if items:
-            # Build the pipelines now and move everything built so far (spaCy's tables, the
-            # lexicon, the model's vocabularies: millions of objects) out of the garbage
-            # collector's sight: it stops rescanning them while results pile up, and forked
-            # workers stop copying their pages by touching them.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        if items and (jobs == 1 or method == "fork"):
+            # Build the pipelines here (serially, or for forked workers to inherit) and move
+            # everything built so far (spaCy's tables, the lexicon, the model's vocabularies:
+            # millions of objects) out of the garbage collector's sight: it stops rescanning
+            # them while results pile up, and forked workers stop copying their pages by
+            # touching them. Spawned workers build their own, so the parent does not.
             for item in items:
                 self.checker(item.config).nlp  # noqa: B018
             gc.freeze()
         if jobs == 1:
             # Runs of files that share a configuration go through ``Checker.check_files``,
             # which batches spaCy and the classifier over many files.
-            for _, run in groupby(items, key=lambda item: tuple(str(p) for p in item.config.evidence)):
+            for _, run in groupby(items, key=lambda item: _evidence_key(item.config)):
                 group = list(run)
                 for result in self.checker(group[0].config).check_files([item.path for item in group]):
                     if progress:
                         progress(1)
                     yield result
             return
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         context = multiprocessing.get_context(method)
         # Each task is a few files with one configuration: enough for the worker to batch
         # them, few enough that the workers stay evenly loaded.
         size = max(1, min(TASK_FILES, len(items) // (jobs * 4)))
         tasks: list[tuple[tuple[str, ...], list[str]]] = []
         for item in items:
-            evidence = tuple(str(p) for p in item.config.evidence)
+            evidence = _evidence_key(item.config)
             if not tasks or tasks[-1][0] != evidence or len(tasks[-1][1]) >= size:
                 tasks.append((evidence, []))
             tasks[-1][1].append(item.path)
@@ -285,7 +286,7 @@ class Run:
             # The code too, not only the version: an edited rubric must not serve old verdicts.
             code = sorted(Path(__file__).parent.rglob("*.py"))
             self._base_digest = digest_files([*code, rules] + ([checker_model] if checker_model else []))
-        evidence = tuple(str(p) for p in config.evidence)
+        evidence = _evidence_key(config)
         if evidence not in self._digests:
             self._digests[evidence] = digest_files([Path(p) for p in evidence])
         return settings_key(
@@ -327,6 +328,11 @@ class Run:
             lines = changed_lines(self.options.diff_base, _resolved(item.path), Path.cwd())
             findings = [f for f in findings if any(n in lines for n in range(f.line, (f.end_line or f.line) + 1))]
         return FileResult(path=result.path, findings=findings, notices=notices, source=result.source, fmt=result.fmt)
+
+
+def _evidence_key(config: Config) -> tuple[str, ...]:
+    """Files whose configurations name the same evidence folders share one Checker."""
+    return tuple(str(p) for p in config.evidence)
 
 
 def _resolved(path: str) -> Path:
