@@ -142,14 +142,9 @@ class Checker:
         return self.check_document(document)
 
     def check_document(self, document: Document) -> FileResult:
-        return next(self._finish_all([self._prepare(document)]))
+        return next(self._check_batch([document]))
 
     # -- internals ---------------------------------------------------------------------
-
-    def _prepare(self, document: Document) -> _Prepared:
-        """Parse a document's units with spaCy and run the rules over its sentences."""
-        docs = list(self.nlp.pipe([u.text for u in document.units], batch_size=PIPE_BATCH))
-        return _Prepared(document, self.extractor.analyze(document, docs))
 
     def _check_batch(self, items: list[FileResult | Document]) -> Iterator[FileResult]:
         """Documents through one spaCy pipe (read lazily, document by document), then the rules, the
