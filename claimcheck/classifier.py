@@ -14,7 +14,7 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -70,10 +70,12 @@ class ClaimClassifier:
     # label can also be gated on the claim decision. Stored in model.json under "decision".
     thresholds: dict[str, float] | None = None
     gate_types: bool = False
+    # Character n-gram columns per distinct word, filled while scoring (see _char_block).
+    _char_memo: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def _vectorizers(self):
         """scikit-learn vectorizers with this model's vocabularies: training and tests use them;
-        scoring does not (see ``_text_features``)."""
+        scoring does not (see ``predict_proba``)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         word = TfidfVectorizer(vocabulary=self.word_vocab, **WORD_SETTINGS)
@@ -132,7 +134,7 @@ class ClaimClassifier:
     def _char_block(self, texts: list[str]):
         """Character n-grams never cross a space, so each distinct word's vocabulary columns
         are looked up once per model and reused for every sentence that holds the word."""
-        memo = self.__dict__.setdefault("_char_memo", {})
+        memo = self._char_memo
         if len(memo) > 200_000:
             memo.clear()
         vocab = self.char_vocab
