@@ -11,10 +11,9 @@ import re
 import stat
 import unicodedata
 from html.parser import HTMLParser
-from itertools import accumulate
 from pathlib import Path
 
-from claimcheck.records import Document, Piece, Unit
+from claimcheck.records import Document, Piece, Unit, line_starts
 
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIX_FORMATS = {
@@ -280,18 +279,13 @@ def _markdown_parser():
     return _MARKDOWN
 
 
-def _line_starts(source: str) -> list[int]:
-    """Offset of the first character of every line (0, then one past each newline)."""
-    return [0, *accumulate(len(line) + 1 for line in source.split("\n")[:-1])]
-
-
 def _markdown_units(source: str) -> list[Unit]:
     front = _FRONT_MATTER.match(source)
     skip_to = front.end() if front else 0
     # Blank the front matter but keep its newlines, so line numbers stay true.
     body = re.sub(r"[^\n]", " ", source[:skip_to]) + source[skip_to:] if skip_to else source
     tokens = _markdown_parser().parse(body)
-    line_starts = _line_starts(source)
+    starts = line_starts(source)
     units: list[Unit] = []
     list_depth = 0
     pending_kind = "paragraph"
@@ -305,9 +299,9 @@ def _markdown_units(source: str) -> list[Unit]:
         elif tok.type in ("paragraph_open", "th_open", "td_open"):
             pending_kind = "list_item" if list_depth else "paragraph"
         elif tok.type == "inline" and tok.map:
-            block_start = line_starts[tok.map[0]]
+            block_start = starts[tok.map[0]]
             end_line = tok.map[1]
-            block_end = line_starts[end_line] if end_line < len(line_starts) else len(source)
+            block_end = starts[end_line] if end_line < len(starts) else len(source)
             pieces = _locate_inline(source, block_start, block_end, tok.children or [])
             units.extend(_make_units(pending_kind, pieces))
             pending_kind = "paragraph"
@@ -425,7 +419,7 @@ class _HTMLUnits(HTMLParser):
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
-        self.line_starts = _line_starts(source)
+        self.line_starts = line_starts(source)
         self.skip_depth = 0
         self.skip_stack: list[str] = []
         self.units: list[Unit] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
+from itertools import accumulate
 from typing import Literal
 
 ClaimType = Literal["efficacy", "mechanism", "safety", "comparative"]
@@ -17,6 +18,11 @@ Verdict = Literal["supported", "mixed", "unsupported"]
 CLAIM_TYPES: tuple[str, ...] = ("efficacy", "mechanism", "safety", "comparative")
 VERDICTS: tuple[str, ...] = ("supported", "mixed", "unsupported")
 SEVERITY = {"supported": 0, "mixed": 1, "unsupported": 2}
+
+
+def line_starts(source: str) -> list[int]:
+    """Offset of the first character of every line (0, then one past each newline)."""
+    return [0, *accumulate(len(line) + 1 for line in source.split("\n")[:-1])]
 
 
 @dataclass(frozen=True)
@@ -83,9 +89,7 @@ class Document:
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a source offset."""
         if not self._line_starts:
-            starts = [0]
-            starts.extend(i + 1 for i, ch in enumerate(self.source) if ch == "\n")
-            self._line_starts = starts
+            self._line_starts = line_starts(self.source)
         line = bisect.bisect_right(self._line_starts, offset) - 1
         return line + 1, offset - self._line_starts[line] + 1
 
