@@ -13,6 +13,7 @@ import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
+from claimcheck import page_meta
 from claimcheck.records import Document, Piece, Unit, line_starts
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -188,8 +189,18 @@ def _split_long(pieces: list[Piece]) -> list[list[Piece]]:
     return out
 
 
-def _make_units(kind: str, pieces: list[Piece]) -> list[Unit]:
-    return [u for chunk in _split_long(pieces) if (u := _make_unit(kind, chunk)) is not None]
+def _make_units(kind: str, pieces: list[Piece], level: int = 0, role: str | None = None) -> list[Unit]:
+    units = [u for chunk in _split_long(pieces) if (u := _make_unit(kind, chunk)) is not None]
+    for unit in units:
+        if unit.kind == "heading":
+            unit.level = level or 2
+        if kind == "meta":
+            unit.kind, unit.role = "meta", role
+    return units
+
+
+def _meta_units(found: list[tuple[str, list[Piece]]]) -> list[Unit]:
+    return [u for role, pieces in found for u in _make_units("meta", pieces, role=role)]
 
 
 def _make_unit(kind: str, pieces: list[Piece]) -> Unit | None:
@@ -253,6 +264,8 @@ def _text_units(source: str) -> list[Unit]:
             pending = []
     if pending:
         units.extend(_make_units("line", pending))
+    if units and units[0].kind == "heading":
+        units[0].level = 1  # a text page's first short line is its title
     return units
 
 
@@ -286,9 +299,10 @@ def _markdown_units(source: str) -> list[Unit]:
     body = re.sub(r"[^\n]", " ", source[:skip_to]) + source[skip_to:] if skip_to else source
     tokens = _markdown_parser().parse(body)
     starts = line_starts(source)
-    units: list[Unit] = []
+    units: list[Unit] = _meta_units(page_meta.front_matter_copy(source, 0, skip_to)) if skip_to else []
     list_depth = 0
     pending_kind = "paragraph"
+    level = 0
     for tok in tokens:
         if tok.type in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
@@ -296,26 +310,37 @@ def _markdown_units(source: str) -> list[Unit]:
             list_depth -= 1
         elif tok.type == "heading_open":
             pending_kind = "heading"
+            level = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 2
         elif tok.type in ("paragraph_open", "th_open", "td_open"):
             pending_kind = "list_item" if list_depth else "paragraph"
         elif tok.type == "inline" and tok.map:
             block_start = starts[tok.map[0]]
             end_line = tok.map[1]
             block_end = starts[end_line] if end_line < len(starts) else len(source)
-            pieces = _locate_inline(source, block_start, block_end, tok.children or [])
-            units.extend(_make_units(pending_kind, pieces))
-            pending_kind = "paragraph"
+            alts: list[list[Piece]] = []
+            pieces = _locate_inline(source, block_start, block_end, tok.children or [], alts)
+            units.extend(_make_units(pending_kind, pieces, level=level))
+            units.extend(_meta_units([("alt", alt) for alt in alts]))
+            pending_kind, level = "paragraph", 0
     return units
 
 
-def _locate_inline(source: str, lo: int, hi: int, children: list) -> list[Piece]:
-    """Find each visible text child of an inline token in the source, in order."""
+def _locate_inline(source: str, lo: int, hi: int, children: list, alts: list | None = None) -> list[Piece]:
+    """Find each visible text child of an inline token in the source, in order; an image's
+    alt text, found in its ``![...]``, is added to ``alts``."""
     pieces: list[Piece] = []
     cursor = lo
     in_image = 0
     for child in children:
         kind = child.type
         if kind == "image":
+            alt = child.content
+            at = source.find("![", cursor, hi)
+            if alt and at != -1 and alts is not None:
+                where = source.find(alt, at + 2, hi)
+                if where == at + 2:
+                    alts.append([Piece(alt, where, where + len(alt))])
+                    cursor = where + len(alt)
             continue
         if kind in ("softbreak", "hardbreak"):
             nl = source.find("\n", cursor, hi)
@@ -349,12 +374,9 @@ _SKIP_TAGS = {
     "script",
     "style",
     "nav",
-    "footer",
     "noscript",
     "template",
     "svg",
-    "head",
-    "title",
     "iframe",
     "object",
     "button",
@@ -381,6 +403,8 @@ _BLOCK_TAGS = {
     "article",
     "main",
     "header",
+    "footer",
+    "title",
     "ul",
     "ol",
     "dl",
@@ -425,7 +449,10 @@ class _HTMLUnits(HTMLParser):
         self.units: list[Unit] = []
         self.pieces: list[Piece] = []
         self.kind = "paragraph"
+        self.level = 0
+        self.role: str | None = None
         self.list_depth = 0
+        self.jsonld = False
 
     def _offset(self) -> int:
         line, col = self.getpos()
@@ -433,26 +460,47 @@ class _HTMLUnits(HTMLParser):
 
     def _flush(self) -> None:
         if self.pieces:
-            self.units.extend(_make_units(self.kind, self.pieces))
+            self.units.extend(_make_units(self.kind, self.pieces, level=self.level, role=self.role))
         self.pieces = []
 
+    def _tag_copy(self, tag: str, attrs: list) -> None:
+        """Alt text, labels and meta descriptions of a tag outside skipped regions."""
+        if self.skip_stack or not any(v for _, v in attrs):
+            return
+        raw = self.get_starttag_text() or ""
+        found = page_meta.tag_copy(tag, raw, self._offset())
+        if found:
+            self.units.extend(_meta_units(found))
+
     def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag not in _SKIP_TAGS:
+            self._tag_copy(tag, attrs)
+        if self.skip_stack and tag not in _SKIP_TAGS:
+            return  # inside a skipped region: its lists must not count as open lists
         if tag in _SKIP_TAGS:
             if tag not in _VOID_TAGS:
                 self.skip_stack.append(tag)
+                self.jsonld = tag == "script" and any(
+                    k == "type" and (v or "").strip().lower() == "application/ld+json" for k, v in attrs
+                )
             return
         if tag in _BLOCK_TAGS:
             self._flush()
+            self.level, self.role = 0, None
             if tag in ("ul", "ol"):
                 self.list_depth += 1
             if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 self.kind = "heading"
+                self.level = int(tag[1])
+            elif tag == "title":
+                self.kind, self.role = "meta", "title"
             elif tag == "li":
                 self.kind = "list_item"
             elif tag in ("p", "td", "th", "dd", "dt", "blockquote"):
                 self.kind = "list_item" if self.list_depth and tag == "p" else "paragraph"
 
     def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self._tag_copy(tag, attrs)
         if tag in _BLOCK_TAGS:
             self._flush()
 
@@ -467,8 +515,12 @@ class _HTMLUnits(HTMLParser):
             if tag in ("ul", "ol") and self.list_depth:
                 self.list_depth -= 1
             self.kind = "list_item" if self.list_depth else "paragraph"
+            self.level, self.role = 0, None
 
     def handle_data(self, data: str) -> None:
+        if self.jsonld and self.skip_stack == ["script"] and data.strip():
+            self.units.extend(_meta_units(page_meta.jsonld_copy(data, self._offset())))
+            return
         if self.skip_stack or not data:
             return
         start = self._offset()
@@ -503,4 +555,6 @@ def _html_units(source: str) -> list[Unit]:
     parser.feed(source)
     parser.close()
     parser._flush()
+    # Attribute copy (alt text ...) is emitted when its tag opens, before the text around it.
+    parser.units.sort(key=lambda u: u.pieces[0].src_start)
     return parser.units

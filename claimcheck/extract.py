@@ -8,11 +8,14 @@ reference-list entries are not claims.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
+from claimcheck.clauses import PREDICATE_CUES, clause_bounds
 from claimcheck.nlp import CONCEPTS_KEY, CUES_KEY
+from claimcheck.outline import NAMED_THERAPY, Outline, Subject, therapies_in
 from claimcheck.qualifiers import merge, read_qualifiers
 from claimcheck.records import CLAIM_TYPES, Claim, Document, Unit
 from claimcheck.rules import Lexicon
@@ -117,6 +120,7 @@ class Sentence:
     end: int
     text: str
     span: object = None  # the spaCy Span of the sentence
+    sentence_index: int = 0  # clauses of one sentence share it
     concepts: list = field(default_factory=list)
     cues: list = field(default_factory=list)
     # Memos: the rules ask the same questions of a sentence many times. ``concepts`` never
@@ -165,10 +169,18 @@ def _sentences(unit: Unit, doc, whole: bool = False, concept_spans: list | None 
     text = _doc_text(unit, doc)
     bounds: list[tuple[int, int, int, int]] = []  # char start, char end, token start, token end
     if unit.kind == "heading" or whole:
-        bounds.append((0, len(text), 0, len(doc)))
+        sentence_bounds = [(0, len(text), 0, len(doc))]
     else:
-        for sent in doc.sents:
-            bounds.append((sent.start_char, sent.end_char, sent.start, sent.end))
+        sentence_bounds = [(sent.start_char, sent.end_char, sent.start, sent.end) for sent in doc.sents]
+    if whole:
+        bounds, owners = sentence_bounds, list(range(len(sentence_bounds)))
+    else:
+        predicate_starts = {c.start for c in doc.spans[CUES_KEY] if c.label_ in PREDICATE_CUES}
+        bounds, owners = [], []
+        for k, sb in enumerate(sentence_bounds):
+            clauses = clause_bounds(doc, sb, predicate_starts)
+            bounds.extend(clauses)
+            owners.extend([k] * len(clauses))
     token_starts = [b[2] for b in bounds]
     concepts = _spans_by_sentence(
         doc.spans[CONCEPTS_KEY] if concept_spans is None else concept_spans, bounds, token_starts
@@ -190,6 +202,7 @@ def _sentences(unit: Unit, doc, whole: bool = False, concept_spans: list | None 
                 end=ce,
                 text=text[cs:ce],
                 span=doc[ts:te],
+                sentence_index=owners[k],
                 concepts=concepts[k],
                 cues=cues[k],
                 _tokens=tokens,
@@ -240,6 +253,7 @@ class Analysis:
     sentence: Sentence
     context: Sentence | None
     subject: str | None
+    subject_label: str | None  # the name as written, for a therapy the lexicon does not know
     implicit: bool
     linked: bool  # an implicit subject is tied to the page's therapy ("it", a lead-in, ...)
     heading_ok: bool  # a heading that states an effect, not a bare label
@@ -280,29 +294,25 @@ class ClaimExtractor:
 
     # -- document level ------------------------------------------------------------------
 
-    def _primary(self, concept_spans: list[list]) -> str | None:
-        """The therapy a page is about: the one it names most often."""
-        counts: Counter[str] = Counter()
-        for spans in concept_spans:
-            for span in spans:
-                label = span.label_
-                if label in self.subject_ids:
-                    counts[label] += 1
-        return counts.most_common(1)[0][0] if counts else None
-
     def analyze(self, document: Document, docs: list, whole_units: bool = False) -> list[Analysis]:
-        """Rule analysis of every candidate sentence, in document order."""
+        """Rule analysis of every candidate clause, in document order."""
         concept_spans = [list(doc.spans[CONCEPTS_KEY]) for doc in docs]  # read once: each read makes new Spans
-        primary = self._primary(concept_spans)
+        outline = Outline.read(document.units, concept_spans, self.subject_ids)
         out: list[Analysis] = []
         leadin: Sentence | None = None
-        for unit, doc, spans in zip(document.units, docs, concept_spans, strict=True):
+        for index, (unit, doc, spans) in enumerate(zip(document.units, docs, concept_spans, strict=True)):
             sentences = _sentences(unit, doc, whole=whole_units, concept_spans=spans)
             context = leadin if unit.kind == "list_item" and unit.leadin else None
-            for sentence in sentences:
-                analysis = self._analyze(sentence, primary, context)
+            fallback = outline.subject_for(index)
+            carried: Subject | None = None
+            for k, sentence in enumerate(sentences):
+                if k == 0 or sentence.sentence_index != sentences[k - 1].sentence_index:
+                    carried = None  # a subject carries over clauses of one sentence only
+                analysis = self._analyze(sentence, fallback, context, carried)
                 if analysis is not None:
                     out.append(analysis)
+                    if analysis.subject is not None and (analysis.linked or not analysis.implicit):
+                        carried = Subject(analysis.subject, analysis.subject_label)
             if unit.kind != "list_item":
                 last = sentences[-1] if sentences else None
                 leadin = last if last is not None and last.text.rstrip().endswith(":") else None
@@ -322,21 +332,33 @@ class ClaimExtractor:
 
     # -- sentence level ------------------------------------------------------------------
 
-    def _analyze(self, s: Sentence, primary: str | None, context: Sentence | None) -> Analysis | None:
+    def _analyze(
+        self, s: Sentence, fallback: Subject | None, context: Sentence | None, carried: Subject | None = None
+    ) -> Analysis | None:
         text = s.text.rstrip()
         if text.endswith("?") or s.has("reference_entry") or _starts_with_cue(s, "call_to_action"):
             return None
         lex = self.lexicon
         _drop_cues_inside_nouns(s, lex)
-        explicit = [cid for cid in s.concept_ids(lex, "intervention") if cid in self.subject_ids]
-        if context is not None and not (context.has("efficacy_verb") or context.has("mechanism_verb")):
-            context = None
-        ctx_explicit = (
-            [cid for cid in context.concept_ids(lex, "intervention") if cid in self.subject_ids] if context else []
-        )
-        named = explicit or ctx_explicit
-        # The page's own therapy wins when a sentence names it beside another ("pair needling with rehab").
-        subject = (primary if primary in named else named[0]) if named else None
+        if context is not None and (
+            context.has("contraindication")
+            or _negated(context)
+            or not (context.has("efficacy_verb") or context.has("mechanism_verb") or _TARGET_LEADIN.search(context.text))
+        ):
+            context = None  # "Not suitable if you have:" and "Let's look at cases:" lists are not claims
+        found = therapies_in(s.concepts, self.subject_ids)
+        if fallback is not None:
+            # A therapy the lexicon does not know is the subject only where a subject stands:
+            # before the first claim verb ("Ozone sauna detoxes ..."), not in the object
+            # ("... tight muscles that require deeper stimulation").
+            first_verb = min((c.start for c in s.cues if c.label_ in PREDICATE_CUES), default=None)
+            found = [
+                f for f in found if f.id != NAMED_THERAPY or first_verb is None or _named_before(s, f, first_verb)
+            ]
+        ctx_found = therapies_in(context.concepts, self.subject_ids) if context is not None else []
+        named = found or ctx_found
+        # The section's own therapy wins when a sentence names it beside another ("pair needling with rehab").
+        subject: Subject | None = (fallback if fallback in named else named[0]) if named else None
         implicit = subject is None
         safety = s.concept_ids(lex, "safety")
         safety_claim = (
@@ -349,10 +371,17 @@ class ClaimExtractor:
             )
             and (not s.has("advice") or s.has("safety_minimizer"))
         )
+        starts_with_predicate = _starts_with_cue(s, "efficacy_verb") or _starts_with_cue(s, "mechanism_verb")
+        outcomes = s.concept_ids(lex, "condition") + s.concept_ids(lex, "outcome")
         heading_ok = True
-        if s.unit.kind == "heading" and context is None:
-            heading_ok = (not implicit and (s.has("efficacy_verb") or s.has("mechanism_verb"))) or s.has(
-                "safety_minimizer"
+        is_title = s.unit.kind == "heading" or (s.unit.kind == "meta" and s.unit.role == "title")
+        if is_title and context is None:
+            verb = s.has("efficacy_verb") or s.has("mechanism_verb")
+            heading_ok = (
+                (not implicit and verb)
+                or (implicit and starts_with_predicate)
+                or s.has("safety_minimizer")
+                or (bool(outcomes) and _has_any(s, HEADING_QUALIFIERS))
             )
         linked = True
         if implicit:
@@ -360,12 +389,15 @@ class ClaimExtractor:
                 s.has("implicit_subject")
                 or context is not None
                 or safety_claim
-                or _starts_with_cue(s, "efficacy_verb")
-                or _starts_with_cue(s, "mechanism_verb")
+                or starts_with_predicate
+                or carried is not None
+                or (s.unit.kind in FRAGMENT_KINDS and bool(outcomes) and fallback is not None)
             )
-            subject = primary
-        comparators = [cid for cid in s.concept_ids(lex, "intervention") if cid != subject]
-        conditions = s.concept_ids(lex, "condition") + s.concept_ids(lex, "outcome")
+            subject = carried or fallback
+        subject_id = subject.id if subject is not None else None
+        subject_label = subject.label if subject is not None else None
+        comparators = [cid for cid in s.concept_ids(lex, "intervention") if cid != subject_id and cid != NAMED_THERAPY]
+        conditions = outcomes
         mechanisms = s.concept_ids(lex, "mechanism")
         eff_verb = s.has("efficacy_verb") or (context is not None and context.has("efficacy_verb"))
         mech_verb = s.has("mechanism_verb")
@@ -386,7 +418,8 @@ class ClaimExtractor:
         return Analysis(
             sentence=s,
             context=context,
-            subject=subject,
+            subject=subject_id,
+            subject_label=subject_label,
             implicit=implicit,
             linked=linked,
             heading_ok=heading_ok,
@@ -414,10 +447,7 @@ class ClaimExtractor:
         comparators = [cid for cid in s.concept_ids(lex, "intervention") if cid != a.subject]
         concepts = sorted(set(s.concept_ids(lex)) | set(comparators))
         start, end = s.unit.to_source(s.start, s.end)
-        label = lex.concepts[a.subject].label if a.subject in lex.concepts else a.subject
-        if a.subject == NAMED_THERAPY:
-            named = [c.text for c in s.concepts if c.label_ == NAMED_THERAPY]
-            label = named[0] if named else label
+        label = a.subject_label or (lex.concepts[a.subject].label if a.subject in lex.concepts else a.subject)
         prior = RULE_PRIOR_IMPLICIT if a.implicit else RULE_PRIOR_EXPLICIT
         claims = []
         for t in types:
@@ -446,7 +476,24 @@ class ClaimExtractor:
 
 
 NOUN_KINDS = ("condition", "intervention")
-NAMED_THERAPY = "named_therapy"  # the lexicon's catch-all for therapies with no evidence file
+# Units that are fragments by nature: a bullet, a heading or page metadata on a page about
+# a therapy is about that therapy when it names a condition or an outcome.
+FRAGMENT_KINDS = ("list_item", "heading", "meta")
+# Wording that turns a bare heading label ("Pain Relief") into a claim ("Fast, Lasting Pain Relief").
+HEADING_QUALIFIERS = ("speed", "durability", "absolute", "magnitude")
+
+
+# A lead-in that introduces what a therapy is for ("... for:", "including:", "such as:").
+_TARGET_LEADIN = re.compile(r"\b(for|with|including|include|includes|such as|like|treat|treats|help|helps)\s*:\s*$", re.I)
+
+
+def _named_before(s: Sentence, subject: Subject, token: int) -> bool:
+    """Whether the named therapy ``subject`` is mentioned before token ``token``."""
+    return any(c.label_ == NAMED_THERAPY and c.start < token and c.text.lower() in (subject.label or "") for c in s.concepts)
+
+
+def _has_any(s: Sentence, cue_ids: tuple[str, ...]) -> bool:
+    return any(s.has(c) for c in cue_ids)
 CLAIM_CUES = ("efficacy_verb", "mechanism_verb", "comparative", "evaluative")
 # Comparative cues that need an evaluative word ("Unlike acupuncture, it targets muscles" is not a claim).
 WEAK_COMPARATIVE = {

@@ -46,10 +46,12 @@ class Unit:
     map every character of it back to the source.
     """
 
-    kind: str  # "paragraph" | "heading" | "list_item" | "line"
+    kind: str  # "paragraph" | "heading" | "list_item" | "line" | "meta"
     pieces: list[Piece]
     text: str = ""
     leadin: str | None = None  # text of the "effective for:" line this list item sits under
+    level: int = 0  # heading level (1 for h1 or "#"); 0 for other units
+    role: str | None = None  # for "meta" units: "title", "description", "alt" or "label"
     _starts: list[int] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:

@@ -1,0 +1,78 @@
+"""Cut a sentence into predicate clauses, so that each claim gets its own span.
+
+"Cupping draws out toxins, loosens knots and lifts your mood" makes three claims, and a
+regulator rules on each: every coordinated predicate (a claim verb after a comma, "and",
+"&" or ";") starts a clause. One predicate over a list ("relieves back pain, sciatica and
+migraine") stays one clause: what follows each comma there is not a claim verb. A pipe
+(" | ", as in page titles and banner strips) always separates, and so do result and
+contrast links (", so you ...", "while ...").
+
+Works on tokens only (the pipeline has no parser): a clause starts where a claim verb
+cue starts right after a link word, optionally after a pronoun or an adverb ("and it
+also calms ...").
+"""
+
+from __future__ import annotations
+
+# Cue ids whose spans are predicates: a new clause may start where one starts.
+PREDICATE_CUES = frozenset({"efficacy_verb", "mechanism_verb"})
+# Tokens that join coordinated predicates.
+_LINKS = frozenset({",", ";", "&", "and", "+", "plus", "—", "–"})
+# Tokens that always start a new clause (with what follows them).
+_BREAK_WORDS = frozenset({"while", "whilst"})
+# Words that may stand between a link and the claim verb ("and it also boosts").
+_BRIDGE = frozenset({"it", "they", "this", "also", "even", "then", "can", "will", "may", "helps", "help", "to"})
+_PIPES = frozenset({"|", "¦", "•", "·"})
+MIN_CLAUSE_TOKENS = 2  # a clause of one token ("and") is not worth its own span
+
+
+def clause_bounds(
+    doc, bound: tuple[int, int, int, int], predicate_starts: set[int]
+) -> list[tuple[int, int, int, int]]:
+    """Clause bounds (char start, char end, token start, token end) inside one sentence."""
+    _, _, ts, te = bound
+    if te - ts < 4 and not any(doc[i].text in _PIPES for i in range(ts, te)):
+        return [bound]
+    cuts: list[tuple[int, int]] = []  # (end token of the clause before, start token of the next)
+    i = ts + 1
+    while i < te:
+        tok = doc[i]
+        text = tok.text
+        if text in _PIPES:
+            cuts.append((i, i + 1))
+        elif tok.lower_ in _BREAK_WORDS or (tok.lower_ == "so" and doc[i - 1].text == ","):
+            cuts.append((i - 1 if doc[i - 1].text == "," else i, i))
+        elif tok.lower_ in _LINKS and i + 1 < te and _predicate_follows(doc, i + 1, te, predicate_starts):
+            end = i
+            if tok.lower_ in ("and", "plus") and doc[i - 1].text == ",":
+                end = i - 1
+            cuts.append((end, i + 1))
+        i += 1
+    if not cuts:
+        return [bound]
+    out: list[tuple[int, int, int, int]] = []
+    start = ts
+    for end, nxt in cuts:
+        if end - start >= MIN_CLAUSE_TOKENS or (out == [] and end > start):
+            out.append(_bound(doc, start, end))
+            start = nxt
+        elif out:
+            continue
+    if te - start >= 1:
+        out.append(_bound(doc, start, te))
+    return [b for b in out if b[3] > b[2]] or [bound]
+
+
+def _predicate_follows(doc, i: int, te: int, predicate_starts: set[int]) -> bool:
+    """A claim verb starts at token i, or just after a pronoun or an adverb."""
+    for j in range(i, min(i + 3, te)):
+        if j in predicate_starts:
+            return True
+        if doc[j].lower_ not in _BRIDGE:
+            return False
+    return False
+
+
+def _bound(doc, start: int, end: int) -> tuple[int, int, int, int]:
+    span = doc[start:end]
+    return span.start_char, span.end_char, start, end
