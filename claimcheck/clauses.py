@@ -15,13 +15,15 @@ also calms ...").
 from __future__ import annotations
 
 # Cue ids whose spans are predicates: a new clause may start where one starts.
-PREDICATE_CUES = frozenset({"efficacy_verb", "mechanism_verb"})
+PREDICATE_CUES = frozenset({"efficacy_verb", "mechanism_verb", "safety_minimizer"})
 # Tokens that join coordinated predicates.
 _LINKS = frozenset({",", ";", "&", "and", "+", "plus", "—", "–"})
 # Tokens that always start a new clause (with what follows them).
 _BREAK_WORDS = frozenset({"while", "whilst"})
 # Words that may stand between a link and the claim verb ("and it also boosts").
-_BRIDGE = frozenset({"it", "they", "this", "also", "even", "then", "can", "will", "may", "helps", "help", "to"})
+_BRIDGE = frozenset(
+    {"it", "they", "this", "also", "even", "then", "can", "will", "may", "helps", "help", "to", "has", "have", "is", "are", "gently", "naturally", "quickly", "actively"}
+)
 _PIPES = frozenset({"|", "¦", "•", "·"})
 MIN_CLAUSE_TOKENS = 2  # a clause of one token ("and") is not worth its own span
 

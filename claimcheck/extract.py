@@ -121,6 +121,7 @@ class Sentence:
     text: str
     span: object = None  # the spaCy Span of the sentence
     sentence_index: int = 0  # clauses of one sentence share it
+    sentence_cues: list | None = None  # cues of the whole sentence: its wording qualifies every clause
     concepts: list = field(default_factory=list)
     cues: list = field(default_factory=list)
     # Memos: the rules ask the same questions of a sentence many times. ``concepts`` never
@@ -208,6 +209,12 @@ def _sentences(unit: Unit, doc, whole: bool = False, concept_spans: list | None 
                 _tokens=tokens,
             )
         )
+    if len(out) > 1:
+        by_sentence: dict[int, list] = {}
+        for clause in out:
+            by_sentence.setdefault(clause.sentence_index, []).extend(clause.cues)
+        for clause in out:
+            clause.sentence_cues = by_sentence[clause.sentence_index]
     return out
 
 
@@ -298,6 +305,7 @@ class ClaimExtractor:
         """Rule analysis of every candidate clause, in document order."""
         concept_spans = [list(doc.spans[CONCEPTS_KEY]) for doc in docs]  # read once: each read makes new Spans
         outline = Outline.read(document.units, concept_spans, self.subject_ids)
+        listed = _in_short_list(document.units)
         out: list[Analysis] = []
         leadin: Sentence | None = None
         for index, (unit, doc, spans) in enumerate(zip(document.units, docs, concept_spans, strict=True)):
@@ -308,7 +316,7 @@ class ClaimExtractor:
             for k, sentence in enumerate(sentences):
                 if k == 0 or sentence.sentence_index != sentences[k - 1].sentence_index:
                     carried = None  # a subject carries over clauses of one sentence only
-                analysis = self._analyze(sentence, fallback, context, carried)
+                analysis = self._analyze(sentence, fallback, context, carried, listed[index])
                 if analysis is not None:
                     out.append(analysis)
                     if analysis.subject is not None and (analysis.linked or not analysis.implicit):
@@ -333,8 +341,15 @@ class ClaimExtractor:
     # -- sentence level ------------------------------------------------------------------
 
     def _analyze(
-        self, s: Sentence, fallback: Subject | None, context: Sentence | None, carried: Subject | None = None
+        self,
+        s: Sentence,
+        fallback: Subject | None,
+        context: Sentence | None,
+        carried: Subject | None = None,
+        listed: bool = False,
     ) -> Analysis | None:
+        """``listed``: the unit is one of a run of short bullets (a list of conditions or
+        benefits, not a bullet used as a sub-heading)."""
         text = s.text.rstrip()
         if text.endswith("?") or s.has("reference_entry") or _starts_with_cue(s, "call_to_action"):
             return None
@@ -352,12 +367,12 @@ class ClaimExtractor:
             # before the first claim verb ("Ozone sauna detoxes ..."), not in the object
             # ("... tight muscles that require deeper stimulation").
             first_verb = min((c.start for c in s.cues if c.label_ in PREDICATE_CUES), default=None)
-            found = [
-                f for f in found if f.id != NAMED_THERAPY or first_verb is None or _named_before(s, f, first_verb)
-            ]
+            found = [f for f in found if f.id != NAMED_THERAPY or (first_verb is not None and _named_before(s, f, first_verb))]
         ctx_found = therapies_in(context.concepts, self.subject_ids) if context is not None else []
         named = found or ctx_found
         # The section's own therapy wins when a sentence names it beside another ("pair needling with rehab").
+        if not named and fallback is not None and _names_page_therapy(s, fallback):
+            named = [fallback]  # "Ozone oxygenates ..." on an ozone therapy page
         subject: Subject | None = (fallback if fallback in named else named[0]) if named else None
         implicit = subject is None
         safety = s.concept_ids(lex, "safety")
@@ -391,7 +406,7 @@ class ClaimExtractor:
                 or safety_claim
                 or starts_with_predicate
                 or carried is not None
-                or (s.unit.kind in FRAGMENT_KINDS and bool(outcomes) and fallback is not None)
+                or (_fragment_unit(s.unit, listed) and bool(outcomes) and fallback is not None)
             )
             subject = carried or fallback
         subject_id = subject.id if subject is not None else None
@@ -403,7 +418,8 @@ class ClaimExtractor:
         mech_verb = s.has("mechanism_verb")
         negated = _negated(s)
         types: list[str] = []
-        if not negated and conditions and (eff_verb or context is not None):
+        fragment = implicit and linked and _fragment_unit(s.unit, listed) and not _has_own_subject(s)
+        if not negated and conditions and (eff_verb or context is not None or fragment):
             types.append("efficacy")
         if not negated and mechanisms and (mech_verb or eff_verb):
             types.append("mechanism")
@@ -481,10 +497,50 @@ NOUN_KINDS = ("condition", "intervention")
 FRAGMENT_KINDS = ("list_item", "heading", "meta")
 # Wording that turns a bare heading label ("Pain Relief") into a claim ("Fast, Lasting Pain Relief").
 HEADING_QUALIFIERS = ("speed", "durability", "absolute", "magnitude")
+FRAGMENT_MAX_WORDS = 10
 
 
 # A lead-in that introduces what a therapy is for ("... for:", "including:", "such as:").
 _TARGET_LEADIN = re.compile(r"\b(for|with|including|include|includes|such as|like|treat|treats|help|helps)\s*:\s*$", re.I)
+
+
+def _short_phrase(text: str) -> bool:
+    """A bullet or banner phrase rather than a sentence: a few words, no closing full stop."""
+    stripped = text.strip()
+    return len(stripped.split()) <= FRAGMENT_MAX_WORDS and not stripped.endswith((".", ":")) and ": " not in stripped
+
+
+def _in_short_list(units: list[Unit]) -> list[bool]:
+    """Per unit: a short list item with a short list item beside it. A lone short bullet
+    followed by prose is a sub-heading in disguise ("✅ Chronic Inflammation")."""
+    short = [u.kind == "list_item" and _short_phrase(u.text) for u in units]
+    return [
+        short[i] and ((i > 0 and short[i - 1]) or (i + 1 < len(units) and short[i + 1])) for i in range(len(units))
+    ]
+
+
+def _fragment_unit(unit: Unit, listed: bool) -> bool:
+    """Units that are fragments by nature: a run of short bullets, a heading, or page metadata."""
+    if unit.kind == "list_item":
+        return listed
+    return unit.kind in FRAGMENT_KINDS and _short_phrase(unit.text)
+
+
+def _names_page_therapy(s: Sentence, subject: Subject) -> bool:
+    """A named therapy mentioned by its name without the head word ("ozone" for ozone therapy)."""
+    if subject.id != NAMED_THERAPY or not subject.label:
+        return False
+    words = subject.label.split()
+    core = " ".join(words[:-1]) if len(words) > 1 else words[0]
+    if len(core) < 3:
+        return False
+    return re.search(rf"\b{re.escape(core)}\b", s.text, re.I) is not None
+
+
+def _has_own_subject(s: Sentence) -> bool:
+    """A full sentence with a subject of its own: a claim verb that is not at its start."""
+    starts = s._starts if s._starts is not None else _cue_starts(s)
+    return any(c.label_ in PREDICATE_CUES and c.start not in starts for c in s.cues)
 
 
 def _named_before(s: Sentence, subject: Subject, token: int) -> bool:

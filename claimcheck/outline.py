@@ -76,7 +76,9 @@ class Outline:
                 level = unit.level or 2
                 while stack and stack[-1][0] >= level:
                     stack.pop()
-                stack.append((level, found[0] if found else None))
+                # A heading that names the page's therapy beside others ("Needling vs massage")
+                # stays about the page's therapy.
+                stack.append((level, (page if page in found else found[0]) if found else None))
             section = next((s for _, s in reversed(stack) if s is not None), None)
             sections.append(section)
         return cls(page=page, sections=sections)
