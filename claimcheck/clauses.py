@@ -25,22 +25,27 @@ _BRIDGE = frozenset(
     {"it", "they", "this", "also", "even", "then", "can", "will", "may", "helps", "help", "to", "has", "have", "is", "are", "gently", "naturally", "quickly", "actively"}
 )
 _PIPES = frozenset({"|", "¦", "•", "·"})
+_DASHES = frozenset({"—", "–", "-", "--"})
 MIN_CLAUSE_TOKENS = 2  # a clause of one token ("and") is not worth its own span
 
 
 def clause_bounds(
-    doc, bound: tuple[int, int, int, int], predicate_starts: set[int]
+    doc, bound: tuple[int, int, int, int], predicate_starts: set[int], banner: bool = False
 ) -> list[tuple[int, int, int, int]]:
-    """Clause bounds (char start, char end, token start, token end) inside one sentence."""
+    """Clause bounds (char start, char end, token start, token end) inside one sentence.
+
+    ``banner``: the sentence is a heading, a title or other page metadata, where a spaced
+    dash separates slogans ("DESTROYS FAT FAST – RESULTS FOR LIFE") as a pipe does."""
     _, _, ts, te = bound
-    if te - ts < 4 and not any(doc[i].text in _PIPES for i in range(ts, te)):
+    pipes = _PIPES | _DASHES if banner else _PIPES
+    if te - ts < 4 and not any(doc[i].text in pipes for i in range(ts, te)):
         return [bound]
     cuts: list[tuple[int, int]] = []  # (end token of the clause before, start token of the next)
     i = ts + 1
     while i < te:
         tok = doc[i]
         text = tok.text
-        if text in _PIPES:
+        if text in pipes and (text not in _DASHES or doc[i - 1].whitespace_):
             cuts.append((i, i + 1))
         elif tok.lower_ in _BREAK_WORDS or (tok.lower_ == "so" and doc[i - 1].text == ","):
             cuts.append((i - 1 if doc[i - 1].text == "," else i, i))

@@ -190,13 +190,47 @@ def _split_long(pieces: list[Piece]) -> list[list[Piece]]:
 
 
 def _make_units(kind: str, pieces: list[Piece], level: int = 0, role: str | None = None) -> list[Unit]:
-    units = [u for chunk in _split_long(pieces) if (u := _make_unit(kind, chunk)) is not None]
+    chunks = [c for part in _split_marked_lines(pieces) for c in _split_long(part)]
+    units = [u for chunk in chunks if (u := _make_unit(kind, chunk)) is not None]
     for unit in units:
         if unit.kind == "heading":
             unit.level = level or 2
         if kind == "meta":
             unit.kind, unit.role = "meta", role
     return units
+
+
+def _split_marked_lines(pieces: list[Piece]) -> list[list[Piece]]:
+    """A block whose lines start with bullet glyphs ("✔ Eases ...", "• Lyme") is a list
+    written without list markup: each such line is its own unit."""
+    text = "".join(p.text for p in pieces)
+    if "\n" not in text:
+        return [pieces]
+    cuts = [0]
+    at = text.find("\n")
+    while at != -1:
+        lead, marker = _leading_junk(text[at + 1 : at + 8])
+        if marker and text[at + 1 : at + 1 + lead].strip():
+            cuts.append(at + 1)
+        at = text.find("\n", at + 1)
+    if len(cuts) == 1:
+        return [pieces]
+    cuts.append(len(text))
+    return [_slice_pieces(pieces, lo, hi) for lo, hi in zip(cuts, cuts[1:], strict=False) if hi > lo]
+
+
+def _slice_pieces(pieces: list[Piece], lo: int, hi: int) -> list[Piece]:
+    """The pieces covering text[lo:hi], verbatim pieces cut to fit."""
+    out, at = [], 0
+    for p in pieces:
+        a, b = max(lo, at), min(hi, at + len(p.text))
+        if a < b:
+            if len(p.text) == p.src_end - p.src_start:
+                out.append(Piece(p.text[a - at : b - at], p.src_start + a - at, p.src_start + b - at))
+            else:
+                out.append(p)
+        at += len(p.text)
+    return out
 
 
 def _meta_units(found: list[tuple[str, list[Piece]]]) -> list[Unit]:

@@ -179,7 +179,7 @@ def _sentences(unit: Unit, doc, whole: bool = False, concept_spans: list | None 
         predicate_starts = {c.start for c in doc.spans[CUES_KEY] if c.label_ in PREDICATE_CUES}
         bounds, owners = [], []
         for k, sb in enumerate(sentence_bounds):
-            clauses = clause_bounds(doc, sb, predicate_starts)
+            clauses = clause_bounds(doc, sb, predicate_starts, banner=unit.kind in ("heading", "meta"))
             bounds.extend(clauses)
             owners.extend([k] * len(clauses))
     token_starts = [b[2] for b in bounds]
