@@ -24,6 +24,10 @@ _BREAK_WORDS = frozenset({"while", "whilst"})
 _BRIDGE = frozenset(
     {"it", "they", "this", "also", "even", "then", "can", "will", "may", "helps", "help", "to", "has", "have", "is", "are", "gently", "naturally", "quickly", "actively"}
 )
+# Verbs that carry a claim in their object ("and leaves you glowing", "and gets you moving").
+_LIGHT_VERBS = frozenset(
+    {"gives", "makes", "leaves", "keeps", "gets", "lets", "puts", "takes", "sends", "brings", "helps", "works"}
+)
 _PIPES = frozenset({"|", "¦", "•", "·"})
 _DASHES = frozenset({"—", "–", "-", "--"})
 MIN_CLAUSE_TOKENS = 2  # a clause of one token ("and") is not worth its own span
@@ -71,7 +75,10 @@ def clause_bounds(
 
 
 def _predicate_follows(doc, i: int, te: int, predicate_starts: set[int]) -> bool:
-    """A claim verb starts at token i, or just after a pronoun or an adverb."""
+    """A claim verb starts at token i, or just after a pronoun or an adverb; or a light
+    verb that carries a claim in its object does ("gives your immune system a lift")."""
+    if doc[i].lower_ in _LIGHT_VERBS:
+        return True
     for j in range(i, min(i + 3, te)):
         if j in predicate_starts:
             return True

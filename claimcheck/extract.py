@@ -419,7 +419,10 @@ class ClaimExtractor:
         negated = _negated(s)
         types: list[str] = []
         fragment = implicit and linked and _fragment_unit(s.unit, listed) and not _has_own_subject(s)
-        if not negated and conditions and (eff_verb or context is not None or fragment):
+        # A mechanism verb with an outcome ("brings the body back into balance") promises an
+        # effect too; with a condition ("can cause referred pain") it describes the condition.
+        outcome_verb = mech_verb and bool(s.concept_ids(lex, "outcome")) and not s.has("causal")
+        if not negated and conditions and (eff_verb or outcome_verb or context is not None or fragment):
             types.append("efficacy")
         if not negated and mechanisms and (mech_verb or eff_verb):
             types.append("mechanism")

@@ -8,6 +8,7 @@ is read once per document from the headings and metadata, before any claim is fo
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -98,6 +99,22 @@ def _page_subject(units: list[Unit], named: list[list[Subject]]) -> Subject | No
                 return found[0]
     counts: Counter[Subject] = Counter(s for found in named for s in found)
     if not counts:
-        return None
+        return _title_subject(units)
     known = [s for s, _ in counts.most_common() if s.id != NAMED_THERAPY]
     return known[0] if known else counts.most_common(1)[0][0]
+
+
+# Where a page title or h1 names nothing the lexicon or the open-class patterns know
+# ("Reiki in Bristol", "Bowen | Gentle Body Work"), its first segment names the service.
+_SEGMENT_END = re.compile(r"\s+(?:[|:–—-]|in|at|near|for|with|by)\s+|[|:!?.]", re.I)
+
+
+def _title_subject(units: list[Unit]) -> Subject | None:
+    for unit in units:
+        is_title = unit.kind == "meta" and unit.role == "title"
+        if is_title or (unit.kind == "heading" and unit.level == 1):
+            head = _SEGMENT_END.split(unit.text.strip(), maxsplit=1)[0].strip()
+            words = head.split()
+            if 0 < len(words) <= 4 and head[0].isalpha():
+                return Subject(NAMED_THERAPY, _label(head))
+    return None
