@@ -28,6 +28,10 @@ _BRIDGE = frozenset(
 _LIGHT_VERBS = frozenset(
     {"gives", "makes", "leaves", "keeps", "gets", "lets", "puts", "takes", "sends", "brings", "helps", "works"}
 )
+# Words that open an independent clause after ", and" or ";".
+_SUBJECT_STARTS = frozenset(
+    {"the", "our", "your", "it", "they", "this", "these", "most", "many", "some", "you", "we", "i", "its", "their"}
+)
 _PIPES = frozenset({"|", "¦", "•", "·"})
 _DASHES = frozenset({"—", "–", "-", "--"})
 MIN_CLAUSE_TOKENS = 2  # a clause of one token ("and") is not worth its own span
@@ -53,6 +57,8 @@ def clause_bounds(
             cuts.append((i, i + 1))
         elif tok.lower_ in _BREAK_WORDS or (tok.lower_ == "so" and doc[i - 1].text == ","):
             cuts.append((i - 1 if doc[i - 1].text == "," else i, i))
+        elif text in (",", ";") and i + 2 < te and _new_subject_follows(doc, i + 1):
+            cuts.append((i, i + 2 if doc[i + 1].lower_ == "and" else i + 1))
         elif tok.lower_ in _LINKS and i + 1 < te and _predicate_follows(doc, i + 1, te, predicate_starts):
             end = i
             if tok.lower_ in ("and", "plus") and doc[i - 1].text == ",":
@@ -85,6 +91,12 @@ def _predicate_follows(doc, i: int, te: int, predicate_starts: set[int]) -> bool
         if doc[j].lower_ not in _BRIDGE:
             return False
     return False
+
+
+def _new_subject_follows(doc, i: int) -> bool:
+    """", and the panels are ...", "; most clients ...": an independent clause starts."""
+    j = i + 1 if doc[i].lower_ == "and" else i
+    return j < len(doc) and (doc[i].lower_ == "and" or doc[i - 1].text == ";") and doc[j].lower_ in _SUBJECT_STARTS
 
 
 def _bound(doc, start: int, end: int) -> tuple[int, int, int, int]:

@@ -385,7 +385,7 @@ class ClaimExtractor:
                 or s.has("avoidable_with_training")
             )
             and (not s.has("advice") or s.has("safety_minimizer"))
-        )
+        ) or (s.has("safety_promise") and not s.has("advice"))
         starts_with_predicate = _starts_with_cue(s, "efficacy_verb") or _starts_with_cue(s, "mechanism_verb")
         outcomes = s.concept_ids(lex, "condition") + s.concept_ids(lex, "outcome")
         heading_ok = True
@@ -406,7 +406,12 @@ class ClaimExtractor:
                 or safety_claim
                 or starts_with_predicate
                 or carried is not None
-                or (_fragment_unit(s.unit, listed) and bool(outcomes) and fallback is not None)
+                or (
+                    fallback is not None
+                    and _fragment_unit(s.unit, listed)
+                    and (bool(outcomes) or _has_any(s, PROMISE_QUALIFIERS))
+                )
+                or (fallback is not None and s.has("figure") and bool(outcomes))
             )
             subject = carried or fallback
         subject_id = subject.id if subject is not None else None
@@ -422,8 +427,11 @@ class ClaimExtractor:
         # A mechanism verb with an outcome ("brings the body back into balance") promises an
         # effect too; with a condition ("can cause referred pain") it describes the condition.
         outcome_verb = mech_verb and bool(s.concept_ids(lex, "outcome")) and not s.has("causal")
-        if not negated and conditions and (eff_verb or outcome_verb or context is not None or fragment):
+        figure = s.has("figure") and bool(conditions)
+        if not negated and conditions and (eff_verb or outcome_verb or context is not None or fragment or figure):
             types.append("efficacy")
+        elif not negated and fragment and _has_any(s, PROMISE_QUALIFIERS):
+            types.append("efficacy")  # "Works in minutes", "Results that last for ever"
         if not negated and mechanisms and (mech_verb or eff_verb):
             types.append("mechanism")
         safety_core = [c for c in safety if c not in PAIN_LIKE_SAFETY]
@@ -501,6 +509,8 @@ FRAGMENT_KINDS = ("list_item", "heading", "meta")
 # Wording that turns a bare heading label ("Pain Relief") into a claim ("Fast, Lasting Pain Relief").
 HEADING_QUALIFIERS = ("speed", "durability", "absolute", "magnitude")
 FRAGMENT_MAX_WORDS = 10
+# Wording that makes a short banner a promise of effect on its own ("WORKS IN MINUTES").
+PROMISE_QUALIFIERS = ("speed", "durability", "absolute")
 
 
 # A lead-in that introduces what a therapy is for ("... for:", "including:", "such as:").
