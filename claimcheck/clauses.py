@@ -57,6 +57,8 @@ def clause_bounds(
             cuts.append((i, i + 1))
         elif tok.lower_ in _BREAK_WORDS or (tok.lower_ == "so" and doc[i - 1].text == ","):
             cuts.append((i - 1 if doc[i - 1].text == "," else i, i))
+        elif text == "," and i + 2 < te and _clause_follows(doc, i + 1, te, predicate_starts):
+            cuts.append((i, i + 1))
         elif text in (",", ";") and i + 2 < te and _new_subject_follows(doc, i + 1):
             cuts.append((i, i + 2 if doc[i + 1].lower_ == "and" else i + 1))
         elif tok.lower_ in _LINKS and i + 1 < te and _predicate_follows(doc, i + 1, te, predicate_starts):
@@ -89,6 +91,18 @@ def _predicate_follows(doc, i: int, te: int, predicate_starts: set[int]) -> bool
         if j in predicate_starts:
             return True
         if doc[j].lower_ not in _BRIDGE:
+            return False
+    return False
+
+
+def _clause_follows(doc, i: int, te: int, predicate_starts: set[int]) -> bool:
+    """", the knot lets go": a short subject ("the knot", "fresh blood") then its verb."""
+    if doc[i].lower_ not in _SUBJECT_STARTS:
+        return False
+    for j in range(i + 1, min(i + 4, te)):
+        if j in predicate_starts or doc[j].lower_ in _LIGHT_VERBS:
+            return True
+        if not doc[j].is_alpha:
             return False
     return False
 

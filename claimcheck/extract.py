@@ -179,7 +179,8 @@ def _sentences(unit: Unit, doc, whole: bool = False, concept_spans: list | None 
         predicate_starts = {c.start for c in doc.spans[CUES_KEY] if c.label_ in PREDICATE_CUES}
         bounds, owners = [], []
         for k, sb in enumerate(sentence_bounds):
-            clauses = clause_bounds(doc, sb, predicate_starts, banner=unit.kind in ("heading", "meta"))
+            banner = unit.kind in ("heading", "meta") or _short_phrase(unit.text)
+            clauses = clause_bounds(doc, sb, predicate_starts, banner=banner)
             bounds.extend(clauses)
             owners.extend([k] * len(clauses))
     token_starts = [b[2] for b in bounds]
@@ -353,6 +354,8 @@ class ClaimExtractor:
         text = s.text.rstrip()
         if text.endswith("?") or s.has("reference_entry") or _starts_with_cue(s, "call_to_action"):
             return None
+        if s.has("contraindication") and not s.has("safety_minimizer"):
+            return None  # "Please tell us if you are pregnant ...": advice about who should not have it
         lex = self.lexicon
         _drop_cues_inside_nouns(s, lex)
         if context is not None and (
@@ -432,7 +435,8 @@ class ClaimExtractor:
             types.append("efficacy")
         elif not negated and fragment and _has_any(s, PROMISE_QUALIFIERS):
             types.append("efficacy")  # "Works in minutes", "Results that last for ever"
-        if not negated and mechanisms and (mech_verb or eff_verb):
+        procedure = s.has("procedure") and not conditions and not _has_any(s, PROMISE_QUALIFIERS)
+        if not negated and mechanisms and (mech_verb or eff_verb) and not procedure:
             types.append("mechanism")
         safety_core = [c for c in safety if c not in PAIN_LIKE_SAFETY]
         if safety_claim and (safety_core or not eff_verb or s.has("safety_minimizer")):
