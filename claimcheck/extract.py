@@ -415,6 +415,8 @@ class ClaimExtractor:
                     and (bool(outcomes) or _has_any(s, PROMISE_QUALIFIERS))
                 )
                 or (fallback is not None and s.has("figure") and bool(outcomes))
+                or (fallback is not None and _testimonial_effect(s, outcomes))
+                or (fallback is not None and _runs_on_page_subject(s, lex))
             )
             subject = carried or fallback
         subject_id = subject.id if subject is not None else None
@@ -425,15 +427,20 @@ class ClaimExtractor:
         eff_verb = s.has("efficacy_verb") or (context is not None and context.has("efficacy_verb"))
         mech_verb = s.has("mechanism_verb")
         negated = _negated(s)
+        testimonial = _testimonial_effect(s, outcomes)
+        if negated and (testimonial or s.has("negated_harm")):
+            negated = False  # "haven't had a headache since", "does not wipe out gut flora"
+            if s.has("negated_harm"):
+                safety_claim = True
         types: list[str] = []
         fragment = implicit and linked and _fragment_unit(s.unit, listed) and not _has_own_subject(s)
         # A mechanism verb with an outcome ("brings the body back into balance") promises an
         # effect too; with a condition ("can cause referred pain") it describes the condition.
         outcome_verb = mech_verb and bool(s.concept_ids(lex, "outcome")) and not s.has("causal")
-        figure = s.has("figure") and bool(conditions)
+        figure = (s.has("figure") and bool(conditions)) or testimonial
         if not negated and conditions and (eff_verb or outcome_verb or context is not None or fragment or figure):
             types.append("efficacy")
-        elif not negated and fragment and _has_any(s, PROMISE_QUALIFIERS):
+        elif not negated and (fragment or testimonial) and _has_any(s, PROMISE_QUALIFIERS + ("recovery",)):
             types.append("efficacy")  # "Works in minutes", "Results that last for ever"
         procedure = s.has("procedure") and not conditions and not _has_any(s, PROMISE_QUALIFIERS)
         if not negated and mechanisms and (mech_verb or eff_verb) and not procedure:
@@ -513,6 +520,8 @@ FRAGMENT_KINDS = ("list_item", "heading", "meta")
 # Wording that turns a bare heading label ("Pain Relief") into a claim ("Fast, Lasting Pain Relief").
 HEADING_QUALIFIERS = ("speed", "durability", "absolute", "magnitude")
 FRAGMENT_MAX_WORDS = 10
+BANNER_MAX_WORDS = 6  # a banner with a full stop: "Lose weight without dieting."
+RUNNING_SUBJECT_TOKENS = 4  # "The pulses" / "These tiny particles" before the claim verb
 # Wording that makes a short banner a promise of effect on its own ("WORKS IN MINUTES").
 PROMISE_QUALIFIERS = ("speed", "durability", "absolute")
 
@@ -522,9 +531,33 @@ _TARGET_LEADIN = re.compile(r"\b(for|with|including|include|includes|such as|lik
 
 
 def _short_phrase(text: str) -> bool:
-    """A bullet or banner phrase rather than a sentence: a few words, no closing full stop."""
+    """A bullet or banner phrase rather than a sentence: a few words, no closing full stop
+    (a banner of a handful of words may have one: "Lose weight without dieting.")."""
     stripped = text.strip()
-    return len(stripped.split()) <= FRAGMENT_MAX_WORDS and not stripped.endswith((".", ":")) and ": " not in stripped
+    words = len(stripped.split())
+    if ": " in stripped or stripped.endswith(":"):
+        return False
+    return words <= BANNER_MAX_WORDS if stripped.endswith(".") else words <= FRAGMENT_MAX_WORDS
+
+
+def _testimonial_effect(s: Sentence, outcomes: list[str]) -> bool:
+    """A first-person story of a complaint that went away ("I'm running again")."""
+    return s.has("testimonial") and (s.has("recovery") or (bool(outcomes) and s.has("efficacy_verb")))
+
+
+def _runs_on_page_subject(s: Sentence, lexicon: Lexicon) -> bool:
+    """A body-process statement in a therapy's section whose own subject is no other thing:
+    "The pulses break down scar tissue" is about the therapy; "Your spine protects your
+    nervous system" and "Inflammation limits movement" are not."""
+    verbs = [c.start for c in s.cues if c.label_ in PREDICATE_CUES]
+    if not verbs or s.unit.kind not in ("paragraph", "list_item", "meta"):
+        return False
+    first = min(verbs)
+    if first - s.span.start > RUNNING_SUBJECT_TOKENS:
+        return False
+    if not any(lexicon.concepts[c].kind in ("mechanism", "condition") for c in s.concept_ids(lexicon) if c in lexicon.concepts):
+        return False
+    return not any(c.start < first and c.label_ in lexicon.concepts for c in s.concepts) and not s.has("causal")
 
 
 def _in_short_list(units: list[Unit]) -> list[bool]:
