@@ -20,9 +20,11 @@ PREDICATE_CUES = frozenset({"efficacy_verb", "mechanism_verb", "safety_minimizer
 _LINKS = frozenset({",", ";", "&", "and", "+", "plus", "—", "–"})
 # Tokens that always start a new clause (with what follows them).
 _BREAK_WORDS = frozenset({"while", "whilst"})
+# Contrast links that start a new clause after a comma or a dash (", but it is also ...").
+_CONTRAST = frozenset({"but", "yet"})
 # Words that may stand between a link and the claim verb ("and it also boosts").
 _BRIDGE = frozenset(
-    {"it", "they", "this", "also", "even", "then", "can", "will", "may", "helps", "help", "to", "has", "have", "is", "are", "gently", "naturally", "quickly", "actively"}
+    {"it", "they", "this", "also", "even", "then", "can", "will", "may", "helps", "help", "to", "has", "have", "is", "are", "gently", "naturally", "quickly", "actively", "do", "does", "don't", "doesn't", "don’t", "doesn’t", "not", "never", "n't", "n’t"}
 )
 # Verbs that carry a claim in their object ("and leaves you glowing", "and gets you moving").
 _LIGHT_VERBS = frozenset(
@@ -30,9 +32,10 @@ _LIGHT_VERBS = frozenset(
 )
 # Words that open an independent clause after ", and" or ";".
 _SUBJECT_STARTS = frozenset(
-    {"the", "our", "your", "it", "they", "this", "these", "most", "many", "some", "you", "we", "i", "its", "their"}
+    {"the", "our", "your", "it", "they", "this", "these", "most", "many", "some", "you", "we", "i", "its", "their",
+     "it's", "it’s", "clients", "patients", "people"}
 )
-_PIPES = frozenset({"|", "¦", "•", "·"})
+_PIPES = frozenset({"|", "¦", "•", "·", "✦", "✧", "★", "☆", "◆", "♦", "●", "▪", "✓", "✔", "✅", "❖", "⬥"})
 _DASHES = frozenset({"—", "–", "-", "--"})
 MIN_CLAUSE_TOKENS = 2  # a clause of one token ("and") is not worth its own span
 
@@ -55,6 +58,10 @@ def clause_bounds(
         text = tok.text
         if text in pipes and (text not in _DASHES or doc[i - 1].whitespace_):
             cuts.append((i, i + 1))
+        elif text in _DASHES and doc[i - 1].whitespace_ and i + 1 < te and _dash_clause(doc, i + 1, te, predicate_starts):
+            cuts.append((i, i + 1))
+        elif tok.lower_ in _CONTRAST and (doc[i - 1].text == "," or doc[i - 1].text in _DASHES):
+            cuts.append((i - 1, i + 1))
         elif tok.lower_ in _BREAK_WORDS or (tok.lower_ == "so" and doc[i - 1].text == ","):
             cuts.append((i - 1 if doc[i - 1].text == "," else i, i))
         elif text == "," and i + 2 < te and _clause_follows(doc, i + 1, te, predicate_starts):
@@ -105,6 +112,14 @@ def _clause_follows(doc, i: int, te: int, predicate_starts: set[int]) -> bool:
         if not doc[j].is_alpha:
             return False
     return False
+
+
+def _dash_clause(doc, i: int, te: int, predicate_starts: set[int]) -> bool:
+    """A spaced dash in running text that opens a clause of its own ("... shoulder – clients
+    often regain movement"), not an aside of a few words."""
+    return doc[i].lower_ in _CONTRAST or _clause_follows(doc, i, te, predicate_starts) or _predicate_follows(
+        doc, i, te, predicate_starts
+    ) or (doc[i].lower_ in _SUBJECT_STARTS | {"clients", "patients", "people", "most", "many"})
 
 
 def _new_subject_follows(doc, i: int) -> bool:

@@ -169,7 +169,7 @@ def _sentences(unit: Unit, doc, whole: bool = False, concept_spans: list | None 
     """
     text = _doc_text(unit, doc)
     bounds: list[tuple[int, int, int, int]] = []  # char start, char end, token start, token end
-    if unit.kind == "heading" or whole:
+    if whole or (unit.kind == "heading" and not _SLOGANS.search(text)):
         sentence_bounds = [(0, len(text), 0, len(doc))]
     else:
         sentence_bounds = [(sent.start_char, sent.end_char, sent.start, sent.end) for sent in doc.sents]
@@ -217,6 +217,10 @@ def _sentences(unit: Unit, doc, whole: bool = False, concept_spans: list | None 
         for clause in out:
             clause.sentence_cues = by_sentence[clause.sentence_index]
     return out
+
+
+# A heading made of several slogans ("Flood your body with oxygen. Heal from within.").
+_SLOGANS = re.compile(r"[.!] +[A-Z]")
 
 
 def _doc_text(unit: Unit, doc) -> str:
@@ -365,6 +369,9 @@ class ClaimExtractor:
         ):
             context = None  # "Not suitable if you have:" and "Let's look at cases:" lists are not claims
         found = therapies_in(s.concepts, self.subject_ids)
+        if fallback is not None and _starts_with_cue(s, "implicit_subject"):
+            # "It is the standard hospital treatment for ...": "it" is the page's therapy.
+            found = [f for f in found if f.id != NAMED_THERAPY]
         if fallback is not None:
             # A therapy the lexicon does not know is the subject only where a subject stands:
             # before the first claim verb ("Ozone sauna detoxes ..."), not in the object
@@ -573,7 +580,7 @@ def _fragment_unit(unit: Unit, listed: bool) -> bool:
     """Units that are fragments by nature: a run of short bullets, a heading, or page metadata."""
     if unit.kind == "list_item":
         return listed
-    return unit.kind in FRAGMENT_KINDS and _short_phrase(unit.text)
+    return unit.kind in (*FRAGMENT_KINDS, "paragraph") and _short_phrase(unit.text)
 
 
 def _names_page_therapy(s: Sentence, subject: Subject) -> bool:
