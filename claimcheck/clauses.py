@@ -68,7 +68,12 @@ def clause_bounds(
             cuts.append((i, i + 1))
         elif text in (",", ";") and i + 2 < te and _new_subject_follows(doc, i + 1):
             cuts.append((i, i + 2 if doc[i + 1].lower_ == "and" else i + 1))
-        elif tok.lower_ in _LINKS and i + 1 < te and _predicate_follows(doc, i + 1, te, predicate_starts):
+        elif (
+            tok.lower_ in _LINKS
+            and i + 1 < te
+            and not _participle_after_comma(doc, i)
+            and _predicate_follows(doc, i + 1, te, predicate_starts)
+        ):
             end = i
             if tok.lower_ in ("and", "plus") and doc[i - 1].text == ",":
                 end = i - 1
@@ -87,6 +92,12 @@ def clause_bounds(
     if te - start >= 1:
         out.append(_bound(doc, start, te))
     return [b for b in out if b[3] > b[2]] or [bound]
+
+
+def _participle_after_comma(doc, i: int) -> bool:
+    """", helping it relax", ", promoting healing": a participle after a comma tells the
+    result of the clause before it and stays with it."""
+    return doc[i].text == "," and doc[i + 1].lower_.endswith("ing") and doc[i + 1].lower_ not in ("bring",)
 
 
 def _predicate_follows(doc, i: int, te: int, predicate_starts: set[int]) -> bool:

@@ -121,7 +121,10 @@ class Sentence:
     text: str
     span: object = None  # the spaCy Span of the sentence
     sentence_index: int = 0  # clauses of one sentence share it
-    sentence_cues: list | None = None  # cues of the whole sentence: its wording qualifies every clause
+    # The other clauses of the same sentence: their concepts tell which evidence a clause
+    # that lost its topic to the split is about ("In rare cases needles may irritate ...,
+    # causing numbness").
+    siblings: list | None = None
     concepts: list = field(default_factory=list)
     cues: list = field(default_factory=list)
     # Memos: the rules ask the same questions of a sentence many times. ``concepts`` never
@@ -213,9 +216,11 @@ def _sentences(unit: Unit, doc, whole: bool = False, concept_spans: list | None 
     if len(out) > 1:
         by_sentence: dict[int, list] = {}
         for clause in out:
-            by_sentence.setdefault(clause.sentence_index, []).extend(clause.cues)
+            by_sentence.setdefault(clause.sentence_index, []).append(clause)
         for clause in out:
-            clause.sentence_cues = by_sentence[clause.sentence_index]
+            group = by_sentence[clause.sentence_index]
+            if len(group) > 1:
+                clause.siblings = group
     return out
 
 
@@ -491,6 +496,11 @@ class ClaimExtractor:
             merge(qualifiers, read_qualifiers(a.context.cues), INHERITED_QUALIFIERS)
         comparators = [cid for cid in s.concept_ids(lex, "intervention") if cid != a.subject]
         concepts = sorted(set(s.concept_ids(lex)) | set(comparators))
+        sentence_concepts = (
+            sorted({c for clause in s.siblings for c in clause.concept_ids(lex)} | set(comparators))
+            if s.siblings
+            else None
+        )
         start, end = s.unit.to_source(s.start, s.end)
         label = a.subject_label or (lex.concepts[a.subject].label if a.subject in lex.concepts else a.subject)
         prior = RULE_PRIOR_IMPLICIT if a.implicit else RULE_PRIOR_EXPLICIT
@@ -511,6 +521,7 @@ class ClaimExtractor:
                     intervention=a.subject,
                     intervention_label=label,
                     concepts=concepts,
+                    sentence_concepts=sentence_concepts,
                     qualifiers=qualifiers,  # shared by this sentence's claims, like concepts: read only
                     in_list=a.context is not None,
                     confidence=round(float(min(confidence, 1.0)), 3),  # a plain float, not numpy's

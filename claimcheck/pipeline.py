@@ -194,6 +194,8 @@ class Checker:
         notices: list[str] = []
         for claim in claims:
             entries = self.evidence.match(claim.intervention, claim.claim_type, set(claim.concepts))
+            if not entries and claim.sentence_concepts:
+                entries = self.evidence.match(claim.intervention, claim.claim_type, set(claim.sentence_concepts))
             has_file = self.evidence.has_intervention(claim.intervention)
             for entry in entries or [None]:
                 judgement = judge(claim, entry, self.lexicon, has_file)

@@ -141,6 +141,9 @@ class Claim:
     in_list: bool = False
     confidence: float = 1.0
     explicit_subject: bool = True
+    # Concepts of the whole sentence when the claim is one clause of several: evidence is
+    # looked up by them when the clause's own concepts match no entry.
+    sentence_concepts: list[str] | None = None
 
 
 @dataclass
