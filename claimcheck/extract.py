@@ -407,9 +407,11 @@ class ClaimExtractor:
         is_title = s.unit.kind == "heading" or (s.unit.kind == "meta" and s.unit.role == "title")
         if is_title and context is None:
             verb = s.has("efficacy_verb") or s.has("mechanism_verb")
+            # "Boost Immunity" promises; "Improved Function" and "Stress Reduction:" are labels.
+            label = text.endswith(":") or _first_word(s).endswith("ed")
             heading_ok = (
                 (not implicit and verb)
-                or (implicit and starts_with_predicate)
+                or (implicit and starts_with_predicate and not label)
                 or s.has("safety_minimizer")
                 or (bool(outcomes) and _has_any(s, HEADING_QUALIFIERS))
             )
@@ -546,6 +548,12 @@ PROMISE_QUALIFIERS = ("speed", "durability", "absolute")
 
 # A lead-in that introduces what a therapy is for ("... for:", "including:", "such as:").
 _TARGET_LEADIN = re.compile(r"\b(for|with|including|include|includes|such as|like|treat|treats|help|helps)\s*:\s*$", re.I)
+
+
+def _first_word(s: Sentence) -> str:
+    """The clause's first word, lower case (bullets and numbers already trimmed)."""
+    words = s.text.split()
+    return words[0].lower().strip("\"'“‘(") if words else ""
 
 
 def _short_phrase(text: str) -> bool:
