@@ -125,6 +125,7 @@ class Sentence:
     # that lost its topic to the split is about ("In rare cases needles may irritate ...,
     # causing numbness").
     siblings: list | None = None
+    unit_concepts: list | None = None  # concept spans of the whole unit (a testimonial's other sentences)
     concepts: list = field(default_factory=list)
     cues: list = field(default_factory=list)
     # Memos: the rules ask the same questions of a sentence many times. ``concepts`` never
@@ -221,6 +222,8 @@ def _sentences(unit: Unit, doc, whole: bool = False, concept_spans: list | None 
             group = by_sentence[clause.sentence_index]
             if len(group) > 1:
                 clause.siblings = group
+    for clause in out:
+        clause.unit_concepts = concept_spans
     return out
 
 
@@ -308,6 +311,7 @@ class ClaimExtractor:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self.subject_ids = {c.id for c in lexicon.of_kind("intervention") if c.role == "subject"}
+        self.comparator_ids = {c.id for c in lexicon.of_kind("intervention") if c.role == "comparator"}
 
     # -- document level ------------------------------------------------------------------
 
@@ -462,7 +466,10 @@ class ClaimExtractor:
         safety_core = [c for c in safety if c not in PAIN_LIKE_SAFETY]
         if safety_claim and (safety_core or not eff_verb or s.has("safety_minimizer")):
             types.append("safety")
-        if not negated and _comparative(s, comparators):
+        # A story of a complaint gone with a drug or an operation no longer needed compares
+        # the therapy with that alternative; so does a figure set against one.
+        story_comparison = (testimonial or s.has("figure")) and bool(comparators) and bool(types)
+        if not negated and (_comparative(s, comparators) or story_comparison or _sibling_comparison(s, testimonial, self.comparator_ids)):
             types.append("comparative")
         kinds = {lex.concepts[c].kind for c in s.concept_ids(lex) if c in lex.concepts}
         if comparators:
@@ -543,7 +550,7 @@ FRAGMENT_MAX_WORDS = 10
 BANNER_MAX_WORDS = 6  # a banner with a full stop: "Lose weight without dieting."
 RUNNING_SUBJECT_TOKENS = 4  # "The pulses" / "These tiny particles" before the claim verb
 # Wording that makes a short banner a promise of effect on its own ("WORKS IN MINUTES").
-PROMISE_QUALIFIERS = ("speed", "durability", "absolute")
+PROMISE_QUALIFIERS = ("speed", "durability", "absolute", "research_appeal")
 
 
 # A lead-in that introduces what a therapy is for ("... for:", "including:", "such as:").
@@ -655,6 +662,11 @@ def _drop_cues_inside_nouns(s: Sentence, lexicon: Lexicon) -> None:
     s.cues = [
         q for q in s.cues if q.label_ not in CLAIM_CUES or not any(n.start == q.start and q.end < n.end for n in nouns)
     ]
+
+
+def _sibling_comparison(s: Sentence, testimonial: bool, comparator_ids: set[str]) -> bool:
+    """A testimonial whose other sentences name the drug or operation it replaced."""
+    return testimonial and any(c.label_ in comparator_ids for c in s.unit_concepts or [])
 
 
 def _comparative(s: Sentence, comparators: list[str]) -> bool:
