@@ -429,8 +429,8 @@ class ClaimExtractor:
                 or carried is not None
                 or (
                     fallback is not None
-                    and _fragment_unit(s.unit, listed)
-                    and (bool(outcomes) or _has_any(s, PROMISE_QUALIFIERS))
+                    and _fragment_unit(s.unit, listed, s)
+                    and (bool(outcomes) or _has_any(s, (*PROMISE_QUALIFIERS, "comparative")))
                 )
                 or (fallback is not None and s.has("figure") and bool(outcomes))
                 or (fallback is not None and _testimonial_effect(s, outcomes))
@@ -451,11 +451,15 @@ class ClaimExtractor:
             if s.has("negated_harm"):
                 safety_claim = True
         types: list[str] = []
-        fragment = implicit and linked and _fragment_unit(s.unit, listed) and not _has_own_subject(s)
+        fragment = implicit and linked and _fragment_unit(s.unit, listed, s) and not _has_own_subject(s)
         # A mechanism verb with an outcome ("brings the body back into balance") promises an
         # effect too; with a condition ("can cause referred pain") it describes the condition.
         outcome_verb = mech_verb and bool(s.concept_ids(lex, "outcome")) and not s.has("causal")
-        figure = (s.has("figure") and bool(conditions)) or testimonial
+        figure = (
+            (s.has("figure") and (bool(conditions) or s.has("efficacy_verb")))
+            or testimonial
+            or (not implicit and _therapy_for(s, lex, self.subject_ids) and bool(conditions))
+        )
         if not negated and conditions and (eff_verb or outcome_verb or context is not None or fragment or figure):
             types.append("efficacy")
         elif not negated and (fragment or testimonial) and _has_any(s, PROMISE_QUALIFIERS + ("recovery",)):
@@ -548,6 +552,7 @@ FRAGMENT_KINDS = ("list_item", "heading", "meta")
 HEADING_QUALIFIERS = ("speed", "durability", "absolute", "magnitude")
 FRAGMENT_MAX_WORDS = 10
 BANNER_MAX_WORDS = 6  # a banner with a full stop: "Lose weight without dieting."
+BANNER_UNIT_WORDS = 24  # a paragraph of banner slogans is short as a whole
 RUNNING_SUBJECT_TOKENS = 4  # "The pulses" / "These tiny particles" before the claim verb
 # Wording that makes a short banner a promise of effect on its own ("WORKS IN MINUTES").
 PROMISE_QUALIFIERS = ("speed", "durability", "absolute", "research_appeal")
@@ -555,6 +560,22 @@ PROMISE_QUALIFIERS = ("speed", "durability", "absolute", "research_appeal")
 
 # A lead-in that introduces what a therapy is for ("... for:", "including:", "such as:").
 _TARGET_LEADIN = re.compile(r"\b(for|with|including|include|includes|such as|like|treat|treats|help|helps)\s*:\s*$", re.I)
+
+
+def _therapy_for(s: Sentence, lexicon: Lexicon, subject_ids: set[str]) -> bool:
+    """"We offer acupuncture for pain and sleep problems": a therapy, then "for", then a
+    condition: offering a therapy for a condition claims it works for it."""
+    therapy_ends = [c.end for c in s.concepts if c.label_ in subject_ids]
+    if not therapy_ends:
+        return False
+    doc = s.span.doc
+    for i in range(min(therapy_ends), min(min(therapy_ends) + 3, s.span.end)):
+        if doc[i].lower_ == "for":
+            return any(
+                c.start > i and lexicon.concepts.get(c.label_) and lexicon.concepts[c.label_].kind == "condition"
+                for c in s.concepts
+            )
+    return False
 
 
 def _first_word(s: Sentence) -> str:
@@ -602,11 +623,19 @@ def _in_short_list(units: list[Unit]) -> list[bool]:
     ]
 
 
-def _fragment_unit(unit: Unit, listed: bool) -> bool:
-    """Units that are fragments by nature: a run of short bullets, a heading, or page metadata."""
+def _fragment_unit(unit: Unit, listed: bool, s: Sentence | None = None) -> bool:
+    """Units that are fragments by nature: a run of short bullets, a heading, page metadata,
+    or a banner paragraph of short slogans ("Quit for good. Lose weight without dieting.")."""
     if unit.kind == "list_item":
         return listed
-    return unit.kind in (*FRAGMENT_KINDS, "paragraph") and _short_phrase(unit.text)
+    if unit.kind in FRAGMENT_KINDS and _short_phrase(unit.text):
+        return True
+    return (
+        unit.kind in ("paragraph", "meta")
+        and s is not None
+        and len(unit.text.split()) <= BANNER_UNIT_WORDS
+        and _short_phrase(s.text)
+    )
 
 
 def _names_page_therapy(s: Sentence, subject: Subject) -> bool:
