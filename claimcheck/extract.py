@@ -367,7 +367,7 @@ class ClaimExtractor:
         text = s.text.rstrip()
         if text.endswith("?") or s.has("reference_entry") or _starts_with_cue(s, "call_to_action"):
             return None
-        if s.has("contraindication") and not s.has("safety_minimizer"):
+        if s.has("venue") or (s.has("contraindication") and not s.has("safety_minimizer")):
             return None  # "Please tell us if you are pregnant ...": advice about who should not have it
         lex = self.lexicon
         _drop_cues_inside_nouns(s, lex)
@@ -464,6 +464,8 @@ class ClaimExtractor:
             types.append("efficacy")
         elif not negated and (fragment or testimonial) and _has_any(s, PROMISE_QUALIFIERS + ("recovery",)):
             types.append("efficacy")  # "Works in minutes", "Results that last for ever"
+        elif not negated and not implicit and eff_verb and _has_any(s, ("absolute", "population")):
+            types.append("efficacy")  # "PEMF mats are guaranteed to work for every client"
         procedure = s.has("procedure") and not conditions and not _has_any(s, PROMISE_QUALIFIERS)
         if not negated and mechanisms and (mech_verb or eff_verb) and not procedure:
             types.append("mechanism")
@@ -551,6 +553,7 @@ FRAGMENT_KINDS = ("list_item", "heading", "meta")
 # Wording that turns a bare heading label ("Pain Relief") into a claim ("Fast, Lasting Pain Relief").
 HEADING_QUALIFIERS = ("speed", "durability", "absolute", "magnitude")
 FRAGMENT_MAX_WORDS = 10
+DISCLAIMING_WORDS = ("evidence", "claim", "proof", "intended")
 BANNER_MAX_WORDS = 6  # a banner with a full stop: "Lose weight without dieting."
 BANNER_UNIT_WORDS = 24  # a paragraph of banner slogans is short as a whole
 RUNNING_SUBJECT_TOKENS = 4  # "The pulses" / "These tiny particles" before the claim verb
@@ -747,10 +750,8 @@ def _negated(s: Sentence) -> bool:
     for neg in (c for c in s.cues if c.label_ == "negation"):
         if any(p.start <= neg.start and neg.end <= p.end for p in pseudo):
             continue
-        if any(0 <= v - neg.end <= 3 for v in verbs) or neg.text.lower() in (
-            "no evidence",
-            "without evidence",
-            "lack of evidence",
-        ):
+        text = neg.text.lower()
+        # "There is no good evidence that ...", "We do not claim that ...": the whole sentence.
+        if any(0 <= v - neg.end <= 3 for v in verbs) or any(w in text for w in DISCLAIMING_WORDS):
             return True
     return False
