@@ -35,6 +35,7 @@ _SUBJECT_STARTS = frozenset(
     {"the", "our", "your", "it", "they", "this", "these", "most", "many", "some", "you", "we", "i", "its", "their",
      "it's", "it’s", "clients", "patients", "people"}
 )
+_AUXILIARIES = frozenset({"can", "will", "may", "to", "is", "are", "has", "have", "do", "does"})
 _PIPES = frozenset({"|", "¦", "•", "·", "✦", "✧", "★", "☆", "◆", "♦", "●", "▪", "✓", "✔", "✅", "❖", "⬥"})
 _DASHES = frozenset({"—", "–", "-", "--"})
 MIN_CLAUSE_TOKENS = 2  # a clause of one token ("and") is not worth its own span
@@ -105,10 +106,13 @@ def _predicate_follows(doc, i: int, te: int, predicate_starts: set[int]) -> bool
     verb that carries a claim in its object does ("gives your immune system a lift")."""
     if doc[i].lower_ in _LIGHT_VERBS:
         return True
+    after_comma = doc[i - 1].text == ","
     for j in range(i, min(i + 3, te)):
         if j in predicate_starts:
             return True
-        if doc[j].lower_ not in _BRIDGE:
+        # After a bare comma a modal or "is" continues the predicate of a subject set off by an
+        # aside ("IASTM, used as part of physio care, can help ..."): no new clause there.
+        if doc[j].lower_ not in _BRIDGE or (after_comma and doc[j].lower_ in _AUXILIARIES):
             return False
     return False
 

@@ -553,6 +553,9 @@ FRAGMENT_KINDS = ("list_item", "heading", "meta")
 # Wording that turns a bare heading label ("Pain Relief") into a claim ("Fast, Lasting Pain Relief").
 HEADING_QUALIFIERS = ("speed", "durability", "absolute", "magnitude")
 FRAGMENT_MAX_WORDS = 10
+# Concepts recognised by the shape of a phrase rather than a term list; their first word
+# may be a claim verb, which must not be dropped as part of a noun.
+OPEN_CLASS_CONCEPTS = frozenset({"condition.named", NAMED_THERAPY})
 DISCLAIMING_WORDS = ("evidence", "claim", "proof", "intended")
 BANNER_MAX_WORDS = 6  # a banner with a full stop: "Lose weight without dieting."
 BANNER_UNIT_WORDS = 24  # a paragraph of banner slogans is short as a whole
@@ -689,7 +692,10 @@ def _drop_cues_inside_nouns(s: Sentence, lexicon: Lexicon) -> None:
     nouns = [
         c
         for c in s.concepts
-        if lexicon.concepts.get(c.label_) and lexicon.concepts[c.label_].kind in NOUN_KINDS and c.end - c.start > 1
+        if lexicon.concepts.get(c.label_)
+        and lexicon.concepts[c.label_].kind in NOUN_KINDS
+        and c.end - c.start > 1
+        and c.label_ not in OPEN_CLASS_CONCEPTS  # "reduces ... infections": the open pattern may take the verb in
     ]
     s.cues = [
         q for q in s.cues if q.label_ not in CLAIM_CUES or not any(n.start == q.start and q.end < n.end for n in nouns)
