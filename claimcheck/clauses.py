@@ -19,7 +19,7 @@ PREDICATE_CUES = frozenset({"efficacy_verb", "mechanism_verb", "safety_minimizer
 # Tokens that join coordinated predicates.
 _LINKS = frozenset({",", ";", "&", "and", "+", "plus", "—", "–"})
 # Tokens that always start a new clause (with what follows them).
-_BREAK_WORDS = frozenset({"while", "whilst"})
+_BREAK_WORDS: frozenset[str] = frozenset()
 # Contrast links that start a new clause after a comma or a dash (", but it is also ...").
 _CONTRAST = frozenset({"but", "yet"})
 # Words that may stand between a link and the claim verb ("and it also boosts").
@@ -57,6 +57,10 @@ def clause_bounds(
     while i < te:
         tok = doc[i]
         text = tok.text
+        start = cuts[-1][1] if cuts else ts
+        # A bare comma after a clause with no claim verb yet closes an aside, not a clause
+        # ("A TENS unit, combined with painkillers, gives ...").
+        has_verb = any(j in predicate_starts for j in range(start, i))
         if text in pipes and (text not in _DASHES or doc[i - 1].whitespace_):
             cuts.append((i, i + 1))
         elif text in _DASHES and doc[i - 1].whitespace_ and i + 1 < te and _dash_clause(doc, i + 1, te, predicate_starts):
@@ -73,7 +77,8 @@ def clause_bounds(
             tok.lower_ in _LINKS
             and i + 1 < te
             and not _participle_after_comma(doc, i)
-            and _predicate_follows(doc, i + 1, te, predicate_starts)
+            and not _shared_copula(doc, i, start)
+            and _predicate_follows(doc, i + 1, te, predicate_starts, light_ok=has_verb or text != ",")
         ):
             end = i
             if tok.lower_ in ("and", "plus") and doc[i - 1].text == ",":
@@ -95,17 +100,26 @@ def clause_bounds(
     return [b for b in out if b[3] > b[2]] or [bound]
 
 
+def _shared_copula(doc, i: int, start: int) -> bool:
+    """"PRP is CE marked and proven to heal ...": a participle after "and" shares the clause's
+    "is"; it is one claim."""
+    nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+    return doc[i].lower_ == "and" and nxt.endswith(("ed", "en")) and any(
+        doc[j].lower_ in ("is", "are", "was", "were") for j in range(start, i)
+    )
+
+
 def _participle_after_comma(doc, i: int) -> bool:
     """", helping it relax", ", promoting healing": a participle after a comma tells the
     result of the clause before it and stays with it."""
     return doc[i].text == "," and doc[i + 1].lower_.endswith("ing") and doc[i + 1].lower_ not in ("bring",)
 
 
-def _predicate_follows(doc, i: int, te: int, predicate_starts: set[int]) -> bool:
+def _predicate_follows(doc, i: int, te: int, predicate_starts: set[int], light_ok: bool = True) -> bool:
     """A claim verb starts at token i, or just after a pronoun or an adverb; or a light
     verb that carries a claim in its object does ("gives your immune system a lift")."""
     if doc[i].lower_ in _LIGHT_VERBS:
-        return True
+        return light_ok
     after_comma = doc[i - 1].text == ","
     for j in range(i, min(i + 3, te)):
         if j in predicate_starts:

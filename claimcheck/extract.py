@@ -507,6 +507,11 @@ class ClaimExtractor:
             return []
         s, lex = a.sentence, self.lexicon
         qualifiers = read_qualifiers(s.cues)
+        if s.siblings:
+            # A disclosure anywhere in the sentence ("...; it is not a substitute for your GP")
+            # qualifies each of its clauses.
+            siblings = read_qualifiers(c for clause in s.siblings if clause is not s for c in clause.cues)
+            merge(qualifiers, siblings, SENTENCE_WIDE_QUALIFIERS)
         if a.context is not None:
             merge(qualifiers, read_qualifiers(a.context.cues), INHERITED_QUALIFIERS)
         comparators = [cid for cid in s.concept_ids(lex, "intervention") if cid != a.subject]
@@ -553,6 +558,7 @@ FRAGMENT_KINDS = ("list_item", "heading", "meta")
 # Wording that turns a bare heading label ("Pain Relief") into a claim ("Fast, Lasting Pain Relief").
 HEADING_QUALIFIERS = ("speed", "durability", "absolute", "magnitude")
 FRAGMENT_MAX_WORDS = 10
+SENTENCE_WIDE_QUALIFIERS = ("disclaimer", "limitation")
 # Concepts recognised by the shape of a phrase rather than a term list; their first word
 # may be a claim verb, which must not be dropped as part of a noun.
 OPEN_CLASS_CONCEPTS = frozenset({"condition.named", NAMED_THERAPY})

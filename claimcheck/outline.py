@@ -54,9 +54,12 @@ def therapies_in(spans: list, subject_ids: set[str]) -> list[Subject]:
 
 
 def _label(text: str) -> str:
-    """A named therapy as a report shows it: lower case unless it is an acronym or brand."""
+    """A named therapy as the copy writes it; a name shouted in capitals ("OZONE THERAPY")
+    is shown in lower case, keeping short acronyms ("NAD+", "HBOT")."""
     words = text.split()
-    return " ".join(w if (w.isupper() and len(w) > 1) or any(c.isdigit() for c in w) else w.lower() for w in words)
+    if len(words) > 1 and all(w.isupper() for w in words if any(c.isalpha() for c in w)):
+        return " ".join(w if len(w) <= 4 else w.lower() for w in words)
+    return " ".join(words)
 
 
 @dataclass
@@ -69,7 +72,7 @@ class Outline:
     @classmethod
     def read(cls, units: list[Unit], unit_spans: list[list], subject_ids: set[str]) -> Outline:
         named = [therapies_in(spans, subject_ids) for spans in unit_spans]
-        page = _page_subject(units, named)
+        page = _page_subject(units, named, unit_spans, subject_ids)
         sections: list[Subject | None] = []
         stack: list[tuple[int, Subject | None]] = []  # (heading level, its therapy)
         for unit, found in zip(units, named, strict=True):
@@ -89,7 +92,9 @@ class Outline:
         return self.sections[index] or self.page
 
 
-def _page_subject(units: list[Unit], named: list[list[Subject]]) -> Subject | None:
+def _page_subject(
+    units: list[Unit], named: list[list[Subject]], unit_spans: list[list], subject_ids: set[str]
+) -> Subject | None:
     """The title's therapy, else the h1's, else the therapy the page names most often."""
     for wanted in ("title", "h1"):
         for unit, found in zip(units, named, strict=True):
@@ -97,11 +102,15 @@ def _page_subject(units: list[Unit], named: list[list[Subject]]) -> Subject | No
             is_h1 = unit.kind == "heading" and unit.level == 1
             if found and ((wanted == "title" and is_title) or (wanted == "h1" and is_h1)):
                 return found[0]
+    mentions: Counter[str] = Counter(
+        span.label_ for spans in unit_spans for span in spans if span.label_ in subject_ids and span.label_ != NAMED_THERAPY
+    )
+    if mentions:
+        return Subject(mentions.most_common(1)[0][0])
     counts: Counter[Subject] = Counter(s for found in named for s in found)
     if not counts:
         return _title_subject(units)
-    known = [s for s, _ in counts.most_common() if s.id != NAMED_THERAPY]
-    return known[0] if known else counts.most_common(1)[0][0]
+    return counts.most_common(1)[0][0]
 
 
 # Where a page title or h1 names nothing the lexicon or the open-class patterns know
