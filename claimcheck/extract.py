@@ -327,6 +327,8 @@ class ClaimExtractor:
             context = leadin if unit.kind == "list_item" and unit.leadin else None
             fallback = outline.subject_for(index)
             carried: Subject | None = None
+            if any(sentence.has("reference_entry") for sentence in sentences):
+                sentences = []  # a reference-list entry, cut into "sentences" at its full stops
             for k, sentence in enumerate(sentences):
                 if k == 0 or sentence.sentence_index != sentences[k - 1].sentence_index:
                     carried = None  # a subject carries over clauses of one sentence only
@@ -451,19 +453,33 @@ class ClaimExtractor:
             if s.has("negated_harm"):
                 safety_claim = True
         types: list[str] = []
-        fragment = implicit and linked and _fragment_unit(s.unit, listed, s) and not _has_own_subject(s)
+        fragment = (
+            implicit
+            and linked
+            and _fragment_unit(s.unit, listed, s)
+            and not _has_own_subject(s)
+            # A short paragraph ("Riverside Wellness © 2026.") needs a claim verb or a condition.
+            and (s.unit.kind != "paragraph" or eff_verb or bool(s.concept_ids(lex, "condition")))
+        )
         # A mechanism verb with an outcome ("brings the body back into balance") promises an
         # effect too; with a condition ("can cause referred pain") it describes the condition.
         outcome_verb = mech_verb and bool(s.concept_ids(lex, "outcome")) and not s.has("causal")
         figure = (
             (s.has("figure") and (bool(conditions) or s.has("efficacy_verb")))
             or testimonial
-            or (not implicit and _therapy_for(s, lex, self.subject_ids) and bool(conditions))
+            or (
+                not implicit
+                and (s.has("offering") or s.unit.kind in FRAGMENT_KINDS)
+                and _therapy_for(s, lex, self.subject_ids)
+                and bool(conditions)
+            )
         )
         if not negated and conditions and (eff_verb or outcome_verb or context is not None or fragment or figure):
             types.append("efficacy")
         elif not negated and (fragment or testimonial) and _has_any(s, PROMISE_QUALIFIERS + ("recovery",)):
             types.append("efficacy")  # "Works in minutes", "Results that last for ever"
+        elif not negated and s.has("sensory") and not s.has("procedure"):
+            types.append("efficacy")  # "Hot stone massage feels good": a sensory claim, judged as one
         elif not negated and not implicit and eff_verb and _has_any(s, ("absolute", "population")):
             types.append("efficacy")  # "PEMF mats are guaranteed to work for every client"
         procedure = s.has("procedure") and not conditions and not _has_any(s, PROMISE_QUALIFIERS)

@@ -70,7 +70,7 @@ def test_markdown_offsets_round_trip():
     assert src[start:end] == "Intro paragraph with *emphasis* and more words."
 
 
-def test_html_skips_script_style_nav_footer_and_decodes_entities():
+def test_html_skips_script_style_nav_reads_title_footer_and_decodes_entities():
     src = (
         "<html><head><title>T</title><style>p{}</style></head><body><nav>Nav cures</nav>"
         "<h1>Needling &amp; You</h1><p>It eases\n  pain.</p><script>cures()</script>"
@@ -78,10 +78,11 @@ def test_html_skips_script_style_nav_footer_and_decodes_entities():
     )
     doc = parse(src, "a.html", "html")
     texts = [u.text for u in doc.units]
-    assert texts[0] == "Needling & You"
-    assert not any("cures" in t for t in texts)
-    assert [u.kind for u in doc.units] == ["heading", "paragraph", "list_item", "list_item"]
-    heading = doc.units[0]
+    # The title is page copy (a metadata unit); so is the footer. Script, style and nav are not.
+    assert texts[:2] == ["T", "Needling & You"]
+    assert not any("cures" in t for t in texts[:-1]) and texts[-1] == "Foot cures"
+    assert [u.kind for u in doc.units] == ["meta", "heading", "paragraph", "list_item", "list_item", "paragraph"]
+    heading = doc.units[1]
     start, end = heading.to_source(0, len(heading.text))
     assert src[start:end] == "Needling &amp; You"
 

@@ -17,7 +17,7 @@ def _types(checker, text: str, fmt: str = "text") -> list[tuple[str, str]]:
     [
         ("Dry needling relieves neck pain.", "efficacy"),
         ("Dry needling flushes lactic acid out of tired muscles.", "mechanism"),
-        ("Dry needling is very safe and has no side effects.", "safety"),
+        ("Dry needling is very safe.", "safety"),
         ("Dry needling works better than painkillers.", "comparative"),
         ("It also reduces plantar heel pain.", "efficacy"),
         ("This therapy releases endorphins.", "mechanism"),
@@ -41,6 +41,12 @@ def test_claim_types(checker, sentence, claim_type):
 )
 def test_not_claims(checker, sentence):
     assert _types(checker, sentence) == []
+
+
+def test_coordinated_predicates_are_one_claim_each(checker):
+    """Regulators rule claim by claim: each coordinated predicate is its own span."""
+    sentence = "Dry needling is very safe and has no side effects."
+    assert _types(checker, sentence) == [("safety", "Dry needling is very safe"), ("safety", "has no side effects.")]
 
 
 def test_two_types_in_one_sentence_give_two_findings(checker):
