@@ -459,7 +459,12 @@ class ClaimExtractor:
             and _fragment_unit(s.unit, listed, s)
             and not _has_own_subject(s)
             # A short paragraph ("Riverside Wellness © 2026.") needs a claim verb or a condition.
-            and (s.unit.kind != "paragraph" or eff_verb or bool(s.concept_ids(lex, "condition")))
+            and (
+                s.unit.kind != "paragraph"
+                or eff_verb
+                or bool(s.concept_ids(lex, "condition"))
+                or _has_any(s, (*PROMISE_QUALIFIERS, "testimonial"))
+            )
         )
         # A mechanism verb with an outcome ("brings the body back into balance") promises an
         # effect too; with a condition ("can cause referred pain") it describes the condition.
@@ -469,7 +474,7 @@ class ClaimExtractor:
             or testimonial
             or (
                 not implicit
-                and (s.has("offering") or s.unit.kind in FRAGMENT_KINDS)
+                and (s.has("offering") or s.unit.kind in FRAGMENT_KINDS or _has_finite_verb(s))
                 and _therapy_for(s, lex, self.subject_ids)
                 and bool(conditions)
             )
@@ -588,6 +593,14 @@ PROMISE_QUALIFIERS = ("speed", "durability", "absolute", "research_appeal")
 
 # A lead-in that introduces what a therapy is for ("... for:", "including:", "such as:").
 _TARGET_LEADIN = re.compile(r"\b(for|with|including|include|includes|such as|like|treat|treats|help|helps)\s*:\s*$", re.I)
+
+
+_FINITE = frozenset({"is", "are", "was", "were", "can", "may", "will", "has", "have", "works", "helps", "says"})
+
+
+def _has_finite_verb(s: Sentence) -> bool:
+    """A sentence rather than a title ("Dry needling for neck pain." in a reference list)."""
+    return any(t.lower_ in _FINITE for t in s.span)
 
 
 def _therapy_for(s: Sentence, lexicon: Lexicon, subject_ids: set[str]) -> bool:
