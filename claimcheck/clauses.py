@@ -24,7 +24,38 @@ _BREAK_WORDS: frozenset[str] = frozenset()
 _CONTRAST = frozenset({"but", "yet"})
 # Words that may stand between a link and the claim verb ("and it also boosts").
 _BRIDGE = frozenset(
-    {"it", "they", "this", "also", "even", "then", "can", "will", "may", "helps", "help", "to", "has", "have", "is", "are", "gently", "naturally", "quickly", "actively", "do", "does", "don't", "doesn't", "don’t", "doesn’t", "not", "never", "n't", "n’t"}
+    {
+        "it",
+        "they",
+        "this",
+        "also",
+        "even",
+        "then",
+        "can",
+        "will",
+        "may",
+        "helps",
+        "help",
+        "to",
+        "has",
+        "have",
+        "is",
+        "are",
+        "gently",
+        "naturally",
+        "quickly",
+        "actively",
+        "do",
+        "does",
+        "don't",
+        "doesn't",
+        "don’t",
+        "doesn’t",
+        "not",
+        "never",
+        "n't",
+        "n’t",
+    }
 )
 # Verbs that carry a claim in their object ("and leaves you glowing", "and gets you moving").
 _LIGHT_VERBS = frozenset(
@@ -32,8 +63,28 @@ _LIGHT_VERBS = frozenset(
 )
 # Words that open an independent clause after ", and" or ";".
 _SUBJECT_STARTS = frozenset(
-    {"the", "our", "your", "it", "they", "this", "these", "most", "many", "some", "you", "we", "i", "its", "their",
-     "it's", "it’s", "clients", "patients", "people"}
+    {
+        "the",
+        "our",
+        "your",
+        "it",
+        "they",
+        "this",
+        "these",
+        "most",
+        "many",
+        "some",
+        "you",
+        "we",
+        "i",
+        "its",
+        "their",
+        "it's",
+        "it’s",
+        "clients",
+        "patients",
+        "people",
+    }
 )
 _AUXILIARIES = frozenset({"can", "will", "may", "to", "is", "are", "has", "have", "do", "does"})
 _PIPES = frozenset({"|", "¦", "•", "·", "✦", "✧", "★", "☆", "◆", "♦", "●", "▪", "✓", "✔", "✅", "❖", "⬥"})
@@ -61,9 +112,9 @@ def clause_bounds(
         # A bare comma after a clause with no claim verb yet closes an aside, not a clause
         # ("A TENS unit, combined with painkillers, gives ...").
         has_verb = any(j in predicate_starts for j in range(start, i))
-        if text in pipes and (text not in _DASHES or doc[i - 1].whitespace_):
-            cuts.append((i, i + 1))
-        elif text in _DASHES and doc[i - 1].whitespace_ and i + 1 < te and _dash_clause(doc, i + 1, te, predicate_starts):
+        if (text in pipes and (text not in _DASHES or doc[i - 1].whitespace_)) or (
+            text in _DASHES and doc[i - 1].whitespace_ and i + 1 < te and _dash_clause(doc, i + 1, te, predicate_starts)
+        ):
             cuts.append((i, i + 1))
         elif tok.lower_ in _CONTRAST and (doc[i - 1].text == "," or doc[i - 1].text in _DASHES):
             cuts.append((i - 1, i + 1))
@@ -101,16 +152,18 @@ def clause_bounds(
 
 
 def _shared_copula(doc, i: int, start: int) -> bool:
-    """"PRP is CE marked and proven to heal ...": a participle after "and" shares the clause's
+    """ "PRP is CE marked and proven to heal ...": a participle after "and" shares the clause's
     "is"; it is one claim."""
     nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
-    return doc[i].lower_ == "and" and nxt.endswith(("ed", "en")) and any(
-        doc[j].lower_ in ("is", "are", "was", "were") for j in range(start, i)
+    return (
+        doc[i].lower_ == "and"
+        and nxt.endswith(("ed", "en"))
+        and any(doc[j].lower_ in ("is", "are", "was", "were") for j in range(start, i))
     )
 
 
 def _participle_after_comma(doc, i: int) -> bool:
-    """", helping it relax", ", promoting healing": a participle after a comma tells the
+    """ ", helping it relax", ", promoting healing": a participle after a comma tells the
     result of the clause before it and stays with it."""
     return doc[i].text == "," and doc[i + 1].lower_.endswith("ing") and doc[i + 1].lower_ not in ("bring",)
 
@@ -132,7 +185,7 @@ def _predicate_follows(doc, i: int, te: int, predicate_starts: set[int], light_o
 
 
 def _clause_follows(doc, i: int, te: int, predicate_starts: set[int]) -> bool:
-    """", the knot lets go": a short subject ("the knot", "fresh blood") then its verb."""
+    """ ", the knot lets go": a short subject ("the knot", "fresh blood") then its verb."""
     if doc[i].lower_ not in _SUBJECT_STARTS:
         return False
     for j in range(i + 1, min(i + 4, te)):
@@ -146,13 +199,16 @@ def _clause_follows(doc, i: int, te: int, predicate_starts: set[int]) -> bool:
 def _dash_clause(doc, i: int, te: int, predicate_starts: set[int]) -> bool:
     """A spaced dash in running text that opens a clause of its own ("... shoulder – clients
     often regain movement"), not an aside of a few words."""
-    return doc[i].lower_ in _CONTRAST or _clause_follows(doc, i, te, predicate_starts) or _predicate_follows(
-        doc, i, te, predicate_starts
-    ) or (doc[i].lower_ in _SUBJECT_STARTS | {"clients", "patients", "people", "most", "many"})
+    return (
+        doc[i].lower_ in _CONTRAST
+        or _clause_follows(doc, i, te, predicate_starts)
+        or _predicate_follows(doc, i, te, predicate_starts)
+        or (doc[i].lower_ in _SUBJECT_STARTS | {"clients", "patients", "people", "most", "many"})
+    )
 
 
 def _new_subject_follows(doc, i: int) -> bool:
-    """", and the panels are ...", "; most clients ...": an independent clause starts."""
+    """ ", and the panels are ...", "; most clients ...": an independent clause starts."""
     j = i + 1 if doc[i].lower_ == "and" else i
     return j < len(doc) and (doc[i].lower_ == "and" or doc[i - 1].text == ";") and doc[j].lower_ in _SUBJECT_STARTS
 

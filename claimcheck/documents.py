@@ -7,6 +7,7 @@ Bad input raises :class:`InputError` with a one-line message that names the file
 
 from __future__ import annotations
 
+import itertools
 import re
 import stat
 import unicodedata
@@ -216,7 +217,7 @@ def _split_marked_lines(pieces: list[Piece]) -> list[list[Piece]]:
     if len(cuts) == 1:
         return [pieces]
     cuts.append(len(text))
-    return [_slice_pieces(pieces, lo, hi) for lo, hi in zip(cuts, cuts[1:], strict=False) if hi > lo]
+    return [_slice_pieces(pieces, lo, hi) for lo, hi in itertools.pairwise(cuts) if hi > lo]
 
 
 def _slice_pieces(pieces: list[Piece], lo: int, hi: int) -> list[Piece]:

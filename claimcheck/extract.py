@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass, field
 
 from claimcheck.clauses import PREDICATE_CUES, clause_bounds
@@ -376,7 +375,9 @@ class ClaimExtractor:
         if context is not None and (
             context.has("contraindication")
             or _negated(context)
-            or not (context.has("efficacy_verb") or context.has("mechanism_verb") or _TARGET_LEADIN.search(context.text))
+            or not (
+                context.has("efficacy_verb") or context.has("mechanism_verb") or _TARGET_LEADIN.search(context.text)
+            )
         ):
             context = None  # "Not suitable if you have:" and "Let's look at cases:" lists are not claims
         found = therapies_in(s.concepts, self.subject_ids)
@@ -388,7 +389,11 @@ class ClaimExtractor:
             # before the first claim verb ("Ozone sauna detoxes ..."), not in the object
             # ("... tight muscles that require deeper stimulation").
             first_verb = min((c.start for c in s.cues if c.label_ in PREDICATE_CUES), default=None)
-            found = [f for f in found if f.id != NAMED_THERAPY or (first_verb is not None and _named_before(s, f, first_verb))]
+            found = [
+                f
+                for f in found
+                if f.id != NAMED_THERAPY or (first_verb is not None and _named_before(s, f, first_verb))
+            ]
         ctx_found = therapies_in(context.concepts, self.subject_ids) if context is not None else []
         named = found or ctx_found
         # The section's own therapy wins when a sentence names it beside another ("pair needling with rehab").
@@ -481,7 +486,7 @@ class ClaimExtractor:
         )
         if not negated and conditions and (eff_verb or outcome_verb or context is not None or fragment or figure):
             types.append("efficacy")
-        elif not negated and (fragment or testimonial) and _has_any(s, PROMISE_QUALIFIERS + ("recovery",)):
+        elif not negated and (fragment or testimonial) and _has_any(s, (*PROMISE_QUALIFIERS, "recovery")):
             types.append("efficacy")  # "Works in minutes", "Results that last for ever"
         elif not negated and s.has("sensory") and not s.has("procedure"):
             types.append("efficacy")  # "Hot stone massage feels good": a sensory claim, judged as one
@@ -495,8 +500,10 @@ class ClaimExtractor:
             types.append("safety")
         # A story of a complaint gone with a drug or an operation no longer needed compares
         # the therapy with that alternative; so does a figure set against one.
-        story_comparison = (testimonial or s.has("figure")) and bool(comparators) and bool(types)
-        if not negated and (_comparative(s, comparators) or story_comparison or _sibling_comparison(s, testimonial, self.comparator_ids)):
+        story_comparison = (testimonial or s.has("figure") or _contrasted(s)) and bool(comparators) and bool(types)
+        if not negated and (
+            _comparative(s, comparators) or story_comparison or _sibling_comparison(s, testimonial, self.comparator_ids)
+        ):
             types.append("comparative")
         kinds = {lex.concepts[c].kind for c in s.concept_ids(lex) if c in lex.concepts}
         if comparators:
@@ -579,6 +586,7 @@ FRAGMENT_KINDS = ("list_item", "heading", "meta")
 # Wording that turns a bare heading label ("Pain Relief") into a claim ("Fast, Lasting Pain Relief").
 HEADING_QUALIFIERS = ("speed", "durability", "absolute", "magnitude")
 FRAGMENT_MAX_WORDS = 10
+CONTRAST_CUES = ("unlike", "instead of", "rather than")
 SENTENCE_WIDE_QUALIFIERS = ("disclaimer", "limitation")
 # Concepts recognised by the shape of a phrase rather than a term list; their first word
 # may be a claim verb, which must not be dropped as part of a noun.
@@ -592,7 +600,9 @@ PROMISE_QUALIFIERS = ("speed", "durability", "absolute", "research_appeal")
 
 
 # A lead-in that introduces what a therapy is for ("... for:", "including:", "such as:").
-_TARGET_LEADIN = re.compile(r"\b(for|with|including|include|includes|such as|like|treat|treats|help|helps)\s*:\s*$", re.I)
+_TARGET_LEADIN = re.compile(
+    r"\b(for|with|including|include|includes|such as|like|treat|treats|help|helps)\s*:\s*$", re.I
+)
 
 
 _FINITE = frozenset({"is", "are", "was", "were", "can", "may", "will", "has", "have", "works", "helps", "says"})
@@ -604,7 +614,7 @@ def _has_finite_verb(s: Sentence) -> bool:
 
 
 def _therapy_for(s: Sentence, lexicon: Lexicon, subject_ids: set[str]) -> bool:
-    """"We offer acupuncture for pain and sleep problems": a therapy, then "for", then a
+    """ "We offer acupuncture for pain and sleep problems": a therapy, then "for", then a
     condition: offering a therapy for a condition claims it works for it."""
     therapy_ends = [c.end for c in s.concepts if c.label_ in subject_ids]
     if not therapy_ends:
@@ -650,7 +660,9 @@ def _runs_on_page_subject(s: Sentence, lexicon: Lexicon) -> bool:
     first = min(verbs)
     if first - s.span.start > RUNNING_SUBJECT_TOKENS:
         return False
-    if not any(lexicon.concepts[c].kind in ("mechanism", "condition") for c in s.concept_ids(lexicon) if c in lexicon.concepts):
+    if not any(
+        lexicon.concepts[c].kind in ("mechanism", "condition") for c in s.concept_ids(lexicon) if c in lexicon.concepts
+    ):
         return False
     return not any(c.start < first and c.label_ in lexicon.concepts for c in s.concepts) and not s.has("causal")
 
@@ -659,9 +671,7 @@ def _in_short_list(units: list[Unit]) -> list[bool]:
     """Per unit: a short list item with a short list item beside it. A lone short bullet
     followed by prose is a sub-heading in disguise ("✅ Chronic Inflammation")."""
     short = [u.kind == "list_item" and _short_phrase(u.text) for u in units]
-    return [
-        short[i] and ((i > 0 and short[i - 1]) or (i + 1 < len(units) and short[i + 1])) for i in range(len(units))
-    ]
+    return [short[i] and ((i > 0 and short[i - 1]) or (i + 1 < len(units) and short[i + 1])) for i in range(len(units))]
 
 
 def _fragment_unit(unit: Unit, listed: bool, s: Sentence | None = None) -> bool:
@@ -687,7 +697,8 @@ def _names_page_therapy(s: Sentence, subject: Subject) -> bool:
     core = " ".join(words[:-1]) if len(words) > 1 else words[0]
     if len(core) < 3:
         return False
-    return re.search(rf"\b{re.escape(core)}\b", s.text, re.I) is not None
+    # "ozone" for ozone therapy; "floating" for a float tank (the word may be inflected).
+    return re.search(rf"\b{re.escape(core)}\w{{0,3}}\b", s.text, re.I) is not None
 
 
 def _has_own_subject(s: Sentence) -> bool:
@@ -698,11 +709,15 @@ def _has_own_subject(s: Sentence) -> bool:
 
 def _named_before(s: Sentence, subject: Subject, token: int) -> bool:
     """Whether the named therapy ``subject`` is mentioned before token ``token``."""
-    return any(c.label_ == NAMED_THERAPY and c.start < token and c.text.lower() in (subject.label or "") for c in s.concepts)
+    return any(
+        c.label_ == NAMED_THERAPY and c.start < token and c.text.lower() in (subject.label or "") for c in s.concepts
+    )
 
 
 def _has_any(s: Sentence, cue_ids: tuple[str, ...]) -> bool:
     return any(s.has(c) for c in cue_ids)
+
+
 CLAIM_CUES = ("efficacy_verb", "mechanism_verb", "comparative", "evaluative")
 # Comparative cues that need an evaluative word ("Unlike acupuncture, it targets muscles" is not a claim).
 WEAK_COMPARATIVE = {
@@ -735,6 +750,11 @@ def _drop_cues_inside_nouns(s: Sentence, lexicon: Lexicon) -> None:
     s.cues = [
         q for q in s.cues if q.label_ not in CLAIM_CUES or not any(n.start == q.start and q.end < n.end for n in nouns)
     ]
+
+
+def _contrasted(s: Sentence) -> bool:
+    """ "Unlike statins, ...", "instead of painkillers": the claim is set against a named option."""
+    return any(c.label_ == "comparative" and c.text.lower() in CONTRAST_CUES for c in s.cues)
 
 
 def _sibling_comparison(s: Sentence, testimonial: bool, comparator_ids: set[str]) -> bool:

@@ -103,7 +103,10 @@ def _page_subject(
             if found and ((wanted == "title" and is_title) or (wanted == "h1" and is_h1)):
                 return found[0]
     mentions: Counter[str] = Counter(
-        span.label_ for spans in unit_spans for span in spans if span.label_ in subject_ids and span.label_ != NAMED_THERAPY
+        span.label_
+        for spans in unit_spans
+        for span in spans
+        if span.label_ in subject_ids and span.label_ != NAMED_THERAPY
     )
     if mentions:
         return Subject(mentions.most_common(1)[0][0])
