@@ -101,7 +101,9 @@ SENTENCE_WIDE_QUALIFIERS = ("disclaimer", "limitation")
 # Concepts recognised by the shape of a phrase rather than a term list; their first word
 # may be a claim verb, which must not be dropped as part of a noun.
 OPEN_CLASS_CONCEPTS = frozenset({"condition.named", NAMED_THERAPY})
-DISCLAIMING_WORDS = ("evidence", "claim", "proof", "intended")
+DISCLAIMING_WORDS = ("evidence", "claim", "proof", "intended", "guaranteed", "advise")
+# Who a therapy is for ("babies, children and adults") is a patient group, not a condition it treats.
+PATIENT_GROUPS = frozenset({"condition.special_populations"})
 BANNER_UNIT_WORDS = 24  # a paragraph of banner slogans is short as a whole
 RUNNING_SUBJECT_TOKENS = 4  # "The pulses" / "These tiny particles" before the claim verb
 # Wording that makes a short banner a promise of effect on its own ("WORKS IN MINUTES").
@@ -132,7 +134,10 @@ def therapy_for(s: Sentence, lexicon: Lexicon, subject_ids: set[str]) -> bool:
     for i in range(min(therapy_ends), min(min(therapy_ends) + 3, s.span.end)):
         if doc[i].lower_ == "for":
             return any(
-                c.start > i and lexicon.concepts.get(c.label_) and lexicon.concepts[c.label_].kind == "condition"
+                c.start > i
+                and lexicon.concepts.get(c.label_)
+                and lexicon.concepts[c.label_].kind == "condition"
+                and c.label_ not in PATIENT_GROUPS
                 for c in s.concepts
             )
     return False
@@ -282,4 +287,14 @@ def is_negated(s: Sentence) -> bool:
         # "There is no good evidence that ...", "We do not claim that ...": the whole sentence.
         if any(0 <= v - neg.end <= 3 for v in verbs) or any(w in text for w in DISCLAIMING_WORDS):
             return True
+        if _copula_negates_target(s, neg):
+            return True
     return False
+
+
+def _copula_negates_target(s: Sentence, neg) -> bool:
+    """"Fat freezing is not a weight-loss treatment": "is not" before what it would treat."""
+    doc = s.span.doc
+    if neg.start == 0 or doc[neg.start - 1].lower_ not in ("is", "are") and neg.text.lower() not in ("isn't", "aren't"):
+        return False
+    return any(0 < c.start - neg.end + 1 <= 4 for c in s.concepts if c.label_.startswith(("condition.", "outcome.")))

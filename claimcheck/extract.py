@@ -166,7 +166,7 @@ class ClaimExtractor:
         text = s.text.rstrip()
         if text.endswith("?") or s.has("reference_entry") or starts_with_cue(s, "call_to_action"):
             return None
-        if s.has("venue") or (s.has("contraindication") and not s.has("safety_minimizer")):
+        if s.has("venue") or s.has("price") or (s.has("contraindication") and not s.has("safety_minimizer")):
             return None  # "Please tell us if you are pregnant ...": advice about who should not have it
         lex = self.lexicon
         drop_cues_inside_nouns(s, lex)

@@ -41,6 +41,8 @@ _FRONT_KEY = re.compile(
 )
 _FRONT_COPY = re.compile(r"(?:^|[_.-])(title|description|summary|excerpt|subtitle|tagline|headline|lead|intro)$", re.I)
 
+# Alt text that names a logo or an icon describes the site, not the offer.
+_LOGO = re.compile(r"\b(logo|icon|badge)s?\s*$", re.I)
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _ENTITY = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;?)")
 
@@ -90,7 +92,7 @@ def tag_copy(tag: str, raw_tag: str, offset: int) -> list[tuple[str, list[Piece]
         if key in META_NAMES:
             add("description" if key.endswith("description") or key == "abstract" else "title", "content")
         return found
-    if tag in ALT_TAGS and "alt" in attrs:
+    if tag in ALT_TAGS and "alt" in attrs and not _LOGO.search(attrs["alt"][0]):
         add("alt", "alt")
     for name in LABEL_ATTRS:
         if name in attrs:

@@ -182,10 +182,14 @@ def test_open_world_claim_forms(rules_checker, sentence, claim_type):
         "# Harbour Spa\n\nHarbour Spa brings together cold plunges, saunas and massage under one roof.\n",
         "# Float tanks\n\nPlease tell us if you are pregnant or have epilepsy before you book.\n",
         "Smith J, et al. Dry needling for neck pain. J Pain. 2019;20(3):1-9.",
+        "# Salt room\n\n## Prices\n\n- Babies and toddlers £20\n- Children under 12 £15\n",
+        "Cold plunging is not a weight-loss treatment.",
+        "Individual results are not guaranteed.",
+        '<html><body><img src="l.png" alt="Glow Detox Wellness logo"><p>Open daily.</p></body></html>',
     ],
 )
 def test_negations_disclaimers_procedures_and_venues_are_not_claims(rules_checker, text):
-    fmt = "markdown" if text.startswith("#") else "text"
+    fmt = "markdown" if text.startswith("#") else "html" if text.startswith("<") else "text"
     assert _claims(rules_checker, text, fmt) == []
 
 
