@@ -293,8 +293,10 @@ def is_negated(s: Sentence) -> bool:
 
 
 def _copula_negates_target(s: Sentence, neg) -> bool:
-    """"Fat freezing is not a weight-loss treatment": "is not" before what it would treat."""
+    """ "Fat freezing is not a weight-loss treatment": "is not" before what it would treat."""
     doc = s.span.doc
-    if neg.start == 0 or doc[neg.start - 1].lower_ not in ("is", "are") and neg.text.lower() not in ("isn't", "aren't"):
+    if neg.start == 0 or (
+        doc[neg.start - 1].lower_ not in ("is", "are") and neg.text.lower() not in ("isn't", "aren't")
+    ):
         return False
     return any(0 < c.start - neg.end + 1 <= 4 for c in s.concepts if c.label_.startswith(("condition.", "outcome.")))
