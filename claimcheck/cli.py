@@ -514,7 +514,7 @@ def evaluate(
         )
         if scores["sentences"]:
             _echo_scores(scores)
-    seeds = seeds_scores(shared or Path.cwd().parent / "shared")
+    seeds = seeds_scores(shared or Path.cwd().parent / "shared", folder)
     if seeds:
         metrics["seeds"] = seeds
         for name, score in seeds.items():

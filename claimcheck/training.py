@@ -207,8 +207,9 @@ def evaluate_split(
     return result
 
 
-def seeds_scores(shared: Path) -> dict | None:
-    """The acceptance score on the seed articles, with and without the classifier."""
+def seeds_scores(shared: Path, model_dir: Path | None = None) -> dict | None:
+    """The acceptance score on the seed articles, with and without the classifier (the one
+    in model_dir, else the shipped one)."""
     score_py = shared / "acceptance" / "score.py"
     seeds = shared / "seeds"
     if not score_py.is_file() or not seeds.is_dir():
@@ -223,7 +224,7 @@ def seeds_scores(shared: Path) -> dict | None:
     gold = scorer.load_gold(shared / "acceptance" / "seeds.gold.jsonl")
     docs = {p.name for p in seeds.iterdir() if p.is_file()} & {k[0] for k in gold}
     for name, use_model in (("rules_only", False), ("rules_and_classifier", True)):
-        checker = Checker(use_model=use_model)
+        checker = Checker(use_model=use_model, model_dir=model_dir)
         report = json.loads(render_json(checker.check_paths([str(seeds)])))
         out[name] = {
             k: (round(v, 4) if isinstance(v, float) else v)

@@ -388,3 +388,38 @@ def test_evaluate_reports_therapies_inside_and_outside_the_evidence_base(tmp_pat
     assert outside["macro_f1_types"] == outside["per_type"]["efficacy"]["f1"]
     assert metrics["corpus"]["by_evidence"]["outside"]["test"]["sentences"] == 2
     assert metrics["corpus"]["by_evidence"]["inside"]["test"]["claims"] == 2
+
+
+def test_seeds_score_uses_the_evaluated_model(tmp_path, monkeypatch):
+    """`claimcheck evaluate --model-dir X` scores the seeds with model X, not the shipped one."""
+    import claimcheck.pipeline
+    import claimcheck.report.json_report
+    from claimcheck.training import seeds_scores
+
+    shared = tmp_path / "shared"
+    (shared / "acceptance").mkdir(parents=True)
+    (shared / "seeds").mkdir()
+    (shared / "seeds" / "000.txt").write_text("Dry needling eases neck pain.\n", encoding="utf-8")
+    (shared / "acceptance" / "seeds.gold.jsonl").write_text("", encoding="utf-8")
+    (shared / "acceptance" / "score.py").write_text(
+        "def load_gold(path):\n    return {('000.txt', 0): None}\n"
+        "def load_findings(report):\n    return report\n"
+        "def score(gold, findings, docs):\n    return {'recall': 1.0}\n",
+        encoding="utf-8",
+    )
+    seen = []
+
+    class FakeChecker:
+        def __init__(self, use_model=None, model_dir=None):
+            seen.append((use_model, model_dir))
+
+        def check_paths(self, paths):
+            return paths
+
+    monkeypatch.setattr(claimcheck.pipeline, "Checker", FakeChecker)
+    monkeypatch.setattr(claimcheck.report.json_report, "render_json", lambda result: "{}")
+    assert seeds_scores(shared, tmp_path / "m") == {
+        "rules_only": {"recall": 1.0},
+        "rules_and_classifier": {"recall": 1.0},
+    }
+    assert seen == [(False, tmp_path / "m"), (True, tmp_path / "m")]
