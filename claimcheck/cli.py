@@ -485,8 +485,13 @@ def evaluate(
         Path | None, typer.Option(help="Folder with acceptance/ and seeds/ (default: ../shared).")
     ] = None,
     split: Annotated[str, typer.Option(help="Corpus split to evaluate on.")] = "test",
+    evidence: Annotated[
+        list[Path] | None,
+        typer.Option("--evidence", help="Extra evidence folder (repeatable): its therapies count as inside."),
+    ] = None,
 ) -> None:
-    """Precision, recall and F1 on the held-out split; writes models/metrics.json."""
+    """Precision, recall and F1 on the held-out split, overall and for the therapies inside and
+    outside the evidence base; writes models/metrics.json."""
     import json
 
     from claimcheck.classifier import ClaimClassifier, ModelError
@@ -496,19 +501,20 @@ def evaluate(
     folder = model_dir or models_dir()
     try:
         model = ClaimClassifier.load(folder)
-        metrics = evaluate_split(model, split, corpus)
+        metrics = evaluate_split(model, split, corpus, evidence)
     except (ModelError, CorpusError) as exc:
         _error(str(exc))
         raise typer.Exit(2) from None
     typer.echo(f"{split} split: {metrics['sentences']} sentences")
-    row = metrics["claim_vs_no_claim"]
-    typer.echo(f"  {'claim/no-claim':15} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}")
-    for label, row in metrics["per_type"].items():
+    _echo_scores(metrics)
+    for group, scores in metrics["by_evidence"].items():
         typer.echo(
-            f"  {label:15} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}  (n={row['support']})"
+            f"{group} the evidence base: {scores['sentences']} sentences, {scores['documents']} documents, "
+            f"{len(scores['interventions'])} intervention(s)"
         )
-    typer.echo(f"  macro-F1 over types: {metrics['macro_f1_types']:.3f}")
-    seeds = seeds_scores(shared or Path.cwd().parent / "shared")
+        if scores["sentences"]:
+            _echo_scores(scores)
+    seeds = seeds_scores(shared or Path.cwd().parent / "shared", folder)
     if seeds:
         metrics["seeds"] = seeds
         for name, score in seeds.items():
@@ -518,6 +524,15 @@ def evaluate(
             )
     write_atomic(folder / "metrics.json", json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     typer.echo(f"wrote {folder / 'metrics.json'}")
+
+
+def _echo_scores(scores: dict) -> None:
+    rows = {"claim/no-claim": scores["claim_vs_no_claim"], **scores["per_type"]}
+    for label, row in rows.items():
+        typer.echo(
+            f"  {label:15} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}  (n={row['support']})"
+        )
+    typer.echo(f"  macro-F1 over types: {scores['macro_f1_types']:.3f}")
 
 
 def main() -> None:

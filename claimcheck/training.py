@@ -2,8 +2,9 @@
 
 `claimcheck train` fits on the train split and writes models/ (deterministic: the same
 corpus gives byte-identical files). `claimcheck evaluate` reports precision, recall and F1
-on the test split, per claim type and for claim/no-claim, and — when the acceptance
-annotations are present — the seeds score with and without the classifier.
+on the test split, per claim type and for claim/no-claim, overall and separately for the
+therapies inside and outside the evidence base, and — when the acceptance annotations are
+present — the seeds score with and without the classifier.
 """
 
 from __future__ import annotations
@@ -129,29 +130,86 @@ def corpus_counts(sentences: list[Sentence]) -> dict:
     return out
 
 
-def evaluate_split(model: ClaimClassifier, split: str = "test", corpus: Path | None = None) -> dict:
-    everything = load_corpus(corpus)
-    sentences = [s for s in everything if s.split == split]
-    predicted = model.predict([s.text for s in sentences], rule_features(sentences))
-    result: dict = {"split": split, "sentences": len(sentences)}
+def evidence_interventions(evidence_dirs: list[Path] | None = None) -> set[str]:
+    """The interventions the evidence base declares entries for, loaded as the Checker loads
+    it (the bundled rules/evidence, then each extra folder)."""
+    from claimcheck.evidence import EvidenceBase
+    from claimcheck.rules import load_lexicon
+
+    rules = bundled_dir("rules")
+    base = EvidenceBase.load(
+        [Path(d) for d in evidence_dirs or []],
+        known_concepts=set(load_lexicon(rules).concepts),
+        rules_dir=rules,
+    )
+    return {entry.intervention for entry in base.entries.values()}
+
+
+def _scores(sentences: list[Sentence], predicted) -> dict:
+    """Precision, recall and F1 for claim/no-claim and each type; macro-F1 over the types
+    with gold support (all four on the whole split; a subset may lack one)."""
     per_label = {}
     for j, label in enumerate(LABELS):
         gold = [bool(s.labels) if label == "claim" else label in s.labels for s in sentences]
         pred = [bool(p[j]) for p in predicted]
         per_label[label] = _prf(gold, pred)
-    result["claim_vs_no_claim"] = per_label.pop("claim")
-    result["per_type"] = per_label
-    result["macro_f1_types"] = round(sum(v["f1"] for v in per_label.values()) / len(per_label), 4)
+    claim = per_label.pop("claim")
+    present = [v["f1"] for v in per_label.values() if v["support"]]
+    return {
+        "sentences": len(sentences),
+        "claim_vs_no_claim": claim,
+        "per_type": per_label,
+        "macro_f1_types": round(sum(present) / len(present), 4) if present else 0.0,
+    }
+
+
+def evidence_groups(sentences: list[Sentence], inside: set[str]) -> dict[str, list[int]]:
+    """Indices of the sentences whose intervention the evidence base covers (`inside`) and
+    of the others (`outside`: therapies with no evidence file, and general copy)."""
+    groups: dict[str, list[int]] = {"inside": [], "outside": []}
+    for i, sentence in enumerate(sentences):
+        groups["inside" if sentence.intervention in inside else "outside"].append(i)
+    return groups
+
+
+def evaluate_split(
+    model: ClaimClassifier,
+    split: str = "test",
+    corpus: Path | None = None,
+    evidence_dirs: list[Path] | None = None,
+) -> dict:
+    everything = load_corpus(corpus)
+    sentences = [s for s in everything if s.split == split]
+    predicted = model.predict([s.text for s in sentences], rule_features(sentences))
+    overall = _scores(sentences, predicted)
+    result: dict = {"split": split, **overall}
+    inside = evidence_interventions(evidence_dirs)
+    result["by_evidence"] = {}
+    for group, rows in evidence_groups(sentences, inside).items():
+        subset = [sentences[i] for i in rows]
+        result["by_evidence"][group] = {
+            "interventions": sorted({s.intervention for s in subset}),
+            "documents": len({s.doc for s in subset}),
+            **_scores(subset, [predicted[i] for i in rows]),
+        }
     result["decision"] = {
         "thresholds": model.decision_thresholds(),
         "gate_types_on_claim": bool(model.gate_types),
     }
-    result["corpus"] = {"sha256": corpus_sha256(corpus), "splits": corpus_counts(everything)}
+    result["corpus"] = {
+        "sha256": corpus_sha256(corpus),
+        "splits": corpus_counts(everything),
+        "by_evidence": {
+            group: corpus_counts([everything[i] for i in rows])
+            for group, rows in evidence_groups(everything, inside).items()
+        },
+    }
     return result
 
 
-def seeds_scores(shared: Path) -> dict | None:
-    """The acceptance score on the seed articles, with and without the classifier."""
+def seeds_scores(shared: Path, model_dir: Path | None = None) -> dict | None:
+    """The acceptance score on the seed articles, with and without the classifier (the one
+    in model_dir, else the shipped one)."""
     score_py = shared / "acceptance" / "score.py"
     seeds = shared / "seeds"
     if not score_py.is_file() or not seeds.is_dir():
@@ -166,7 +224,7 @@ def seeds_scores(shared: Path) -> dict | None:
     gold = scorer.load_gold(shared / "acceptance" / "seeds.gold.jsonl")
     docs = {p.name for p in seeds.iterdir() if p.is_file()} & {k[0] for k in gold}
     for name, use_model in (("rules_only", False), ("rules_and_classifier", True)):
-        checker = Checker(use_model=use_model)
+        checker = Checker(use_model=use_model, model_dir=model_dir)
         report = json.loads(render_json(checker.check_paths([str(seeds)])))
         out[name] = {
             k: (round(v, 4) if isinstance(v, float) else v)

@@ -278,3 +278,148 @@ def test_checking_text_imports_neither_scikit_learn_nor_scipy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_corpus_allows_therapies_outside_the_lexicon(tmp_path):
+    """Open-world: a corpus line may be about any therapy (a float tank, leeches), not only
+    the lexicon's interventions; the id is kept as written."""
+    records = [dict(r, intervention="leech_therapy") for r in SMALL_CORPUS]
+    sentences = load_corpus(_write_corpus(tmp_path / "c", records))
+    assert {s.intervention for s in sentences} == {"leech_therapy"}
+
+
+def test_inside_the_evidence_base_is_read_from_the_loaded_evidence(tmp_path):
+    import yaml
+
+    from claimcheck.training import evidence_groups, evidence_interventions
+
+    declared = {
+        yaml.safe_load(p.read_text("utf-8"))["intervention"] for p in (bundled_dir("rules") / "evidence").glob("*.yaml")
+    }
+    assert evidence_interventions() == declared
+    # An extra evidence folder (as `--evidence` gives) adds its intervention.
+    extra = tmp_path / "evidence"
+    extra.mkdir()
+    (extra / "manual_therapy.yaml").write_text(
+        """intervention: manual_therapy
+title: Hands-on treatment
+entries:
+  - id: mt.sensory
+    claim_type: efficacy
+    topic: Relaxation (sensory claims)
+    verdict: supported
+    certainty: moderate
+    basis: regulator
+    scope: How a session feels.
+    human_signal: true
+    fallback: true
+    match:
+      all: [outcome.relaxation]
+    summary: Sensory statements describe the experience.
+    accepted_wording: Many people find hands-on treatment relaxing.
+    citations:
+      - ref: CAP Advice Online, Health - therapies (general)
+        url: https://www.asa.org.uk/advice-online/health-therapies-general.html
+        design: CAP guidance (non-binding advice)
+    last_reviewed: 2026-11-22
+    examples:
+      - text: Many people find hands-on treatment relaxing.
+        verdict: supported
+""",
+        encoding="utf-8",
+    )
+    assert evidence_interventions([extra]) == declared | {"manual_therapy"}
+    sentences = load_corpus(
+        _write_corpus(
+            tmp_path / "c",
+            [
+                dict(SMALL_CORPUS[0], intervention="manual_therapy"),
+                dict(SMALL_CORPUS[1], intervention="float_tank"),
+                SMALL_CORPUS[2],
+            ],
+        )
+    )
+    assert evidence_groups(sentences, declared) == {"inside": [2], "outside": [0, 1]}
+    assert evidence_groups(sentences, evidence_interventions([extra])) == {"inside": [0, 2], "outside": [1]}
+
+
+def _doc_in(prefix: str, split: str) -> str:
+    return next(f"{prefix}_{i}" for i in range(1000) if split_of(f"{prefix}_{i}") == split)
+
+
+def test_evaluate_reports_therapies_inside_and_outside_the_evidence_base(tmp_path, cli):
+    float_lines = [
+        ("Floating melts away stress and eases back pain.", ["efficacy"]),
+        ("Each float lasts sixty minutes.", []),
+        ("The salt water takes the weight off your spine and calms the nervous system.", ["mechanism"]),
+        ("Floating is completely safe for everyone.", ["safety"]),
+    ]
+    train_records = [dict(r, doc=f"{r['doc']}_{i}") for i in range(20) for r in SMALL_CORPUS]
+    train_records = [r for r in train_records if split_of(r["doc"]) == "train"]
+    train_records += [
+        {"doc": doc, "register": "landing", "intervention": "float_tank", "text": text, "labels": labels}
+        for doc in [f"ft_{i}" for i in range(20) if split_of(f"ft_{i}") == "train"]
+        for text, labels in float_lines
+    ]
+    inside_doc, outside_doc = _doc_in("ev_in", "test"), _doc_in("ev_out", "test")
+    test_records = [dict(r, doc=inside_doc, intervention="dry_needling") for r in SMALL_CORPUS[:3]]
+    test_records += [
+        {"doc": outside_doc, "register": "meta", "intervention": "float_tank", "text": text, "labels": labels}
+        for text, labels in float_lines[:2]
+    ]
+    corpus = _write_corpus(tmp_path / "corpus", train_records + test_records)
+    model_dir = tmp_path / "m"
+    assert cli("train", "--corpus", str(corpus), "--out", str(model_dir)).returncode == 0
+    out = cli(
+        "evaluate", "--corpus", str(corpus), "--model-dir", str(model_dir), "--shared", str(tmp_path / "no-shared")
+    )
+    assert out.returncode == 0, out.stderr
+    text = out.stdout.decode()
+    assert "test split: 5 sentences" in text
+    assert "inside the evidence base: 3 sentences, 1 documents, 1 intervention(s)" in text
+    assert "outside the evidence base: 2 sentences, 1 documents, 1 intervention(s)" in text
+    metrics = json.loads((model_dir / "metrics.json").read_text("utf-8"))
+    inside, outside = metrics["by_evidence"]["inside"], metrics["by_evidence"]["outside"]
+    assert inside["interventions"] == ["dry_needling"] and outside["interventions"] == ["float_tank"]
+    assert (inside["sentences"], outside["sentences"]) == (3, 2)
+    assert inside["claim_vs_no_claim"]["support"] == 2 and outside["claim_vs_no_claim"]["support"] == 1
+    assert set(outside["per_type"]) == {"efficacy", "mechanism", "safety", "comparative"}
+    # Types with no gold support in a group do not count towards its macro-F1.
+    assert outside["macro_f1_types"] == outside["per_type"]["efficacy"]["f1"]
+    assert metrics["corpus"]["by_evidence"]["outside"]["test"]["sentences"] == 2
+    assert metrics["corpus"]["by_evidence"]["inside"]["test"]["claims"] == 2
+
+
+def test_seeds_score_uses_the_evaluated_model(tmp_path, monkeypatch):
+    """`claimcheck evaluate --model-dir X` scores the seeds with model X, not the shipped one."""
+    import claimcheck.pipeline
+    import claimcheck.report.json_report
+    from claimcheck.training import seeds_scores
+
+    shared = tmp_path / "shared"
+    (shared / "acceptance").mkdir(parents=True)
+    (shared / "seeds").mkdir()
+    (shared / "seeds" / "000.txt").write_text("Dry needling eases neck pain.\n", encoding="utf-8")
+    (shared / "acceptance" / "seeds.gold.jsonl").write_text("", encoding="utf-8")
+    (shared / "acceptance" / "score.py").write_text(
+        "def load_gold(path):\n    return {('000.txt', 0): None}\n"
+        "def load_findings(report):\n    return report\n"
+        "def score(gold, findings, docs):\n    return {'recall': 1.0}\n",
+        encoding="utf-8",
+    )
+    seen = []
+
+    class FakeChecker:
+        def __init__(self, use_model=None, model_dir=None):
+            seen.append((use_model, model_dir))
+
+        def check_paths(self, paths):
+            return paths
+
+    monkeypatch.setattr(claimcheck.pipeline, "Checker", FakeChecker)
+    monkeypatch.setattr(claimcheck.report.json_report, "render_json", lambda result: "{}")
+    assert seeds_scores(shared, tmp_path / "m") == {
+        "rules_only": {"recall": 1.0},
+        "rules_and_classifier": {"recall": 1.0},
+    }
+    assert seen == [(False, tmp_path / "m"), (True, tmp_path / "m")]
