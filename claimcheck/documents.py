@@ -315,6 +315,7 @@ def _continues(line: str, nxt: str) -> bool:
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)[ \t]*\r?\n.*?\r?\n(?:---|\+\+\+)[ \t]*(?:\r?\n|\Z)", re.S)
 
 
+_MD_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _MARKDOWN = None  # one parser for the run: building one costs more than parsing a small page
 
 
@@ -333,7 +334,8 @@ def _markdown_units(source: str) -> list[Unit]:
     # Blank the front matter but keep its newlines, so line numbers stay true.
     body = re.sub(r"[^\n]", " ", source[:skip_to]) + source[skip_to:] if skip_to else source
     tokens = _markdown_parser().parse(body)
-    starts = line_starts(source)
+    # markdown-it counts a bare "\r" as a line break too: its line numbers index these starts.
+    starts = [0, *(m.end() for m in _MD_LINE_BREAK.finditer(source))]
     units: list[Unit] = _meta_units(page_meta.front_matter_copy(source, 0, skip_to)) if skip_to else []
     list_depth = 0
     pending_kind = "paragraph"

@@ -323,7 +323,7 @@ class ClaimExtractor:
         if probs is not None:
             if a.rule_claim and a.implicit and probs["claim"] < MODEL_VETO_THRESHOLD:
                 types = []  # the model is confident this is not a claim (a label, a procedure)
-            elif model_says_claim and not a.negated:
+            elif model_says_claim and not a.negated and a.heading_ok:  # a bare label stays a label
                 types.extend(t for t in CLAIM_TYPES if t not in types and probs[t] >= MODEL_ADD_THRESHOLD)
         if not types:
             return []
