@@ -393,6 +393,8 @@ def describe_entry(entry) -> str:
             lines.append(f"      https://doi.org/{cit.doi}")
         if cit.url and not (cit.pmid or cit.doi):
             lines.append(f"      {cit.url}")
+        if cit.seen_at:
+            lines.append(f"      seen at (a copy, not the source): {cit.seen_at}")
     lines.append(f"  source: {entry.source}:{entry.line}")
     return "\n".join(lines)
 

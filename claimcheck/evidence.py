@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from claimcheck.citations import is_citing_link
 from claimcheck.records import CLAIM_TYPES, VERDICTS, Citation
 from claimcheck.rules import bundled_dir
 from claimcheck.yamlio import SchemaError, check_keys, line_of, load_yaml, require
@@ -62,6 +63,7 @@ class EvidenceEntry:
     counter_examples: list[str] = field(default_factory=list)
     source: str = ""
     line: int = 0
+    citation_lines: list[int] = field(default_factory=list)
 
     @property
     def weight(self) -> int:
@@ -94,7 +96,7 @@ def _choice(node: dict, key: str, choices: tuple[str, ...], path: Path, where: s
 def _citation(node: object, path: Path, where: str, basis: str) -> Citation:
     if not isinstance(node, dict):
         raise SchemaError(path, None, where, "expected a mapping")
-    check_keys(node, {"ref", "pmid", "doi", "url", "design"}, path, where)
+    check_keys(node, {"ref", "pmid", "doi", "url", "seen_at", "design"}, path, where)
     ref = _text(node, "ref", path, where)
     pmid = str(node["pmid"]).strip() if node.get("pmid") is not None else None
     doi = str(node["doi"]).strip() if node.get("doi") is not None else None
@@ -103,11 +105,13 @@ def _citation(node: object, path: Path, where: str, basis: str) -> Citation:
         raise SchemaError(path, line_of(node, "pmid"), f"{where}.pmid", f"{pmid!r} is not a PubMed id")
     if doi and not DOI_RE.match(doi):
         raise SchemaError(path, line_of(node, "doi"), f"{where}.doi", f"{doi!r} is not a DOI (10.xxxx/...)")
-    if url and not url.startswith(("https://", "http://")):
-        raise SchemaError(path, line_of(node, "url"), f"{where}.url", "must be an http(s) URL")
-    if not (pmid or doi or url):
-        raise SchemaError(path, line_of(node), where, "citation needs a pmid, a doi or a url")
-    return Citation(ref=ref, pmid=pmid, doi=doi, url=url, design=node.get("design"))
+    seen_at = str(node["seen_at"]).strip() if node.get("seen_at") is not None else None
+    for key, value in (("url", url), ("seen_at", seen_at)):
+        if value and not value.startswith(("https://", "http://")):
+            raise SchemaError(path, line_of(node, key), f"{where}.{key}", "must be an http(s) URL")
+    if not (pmid or doi or url or seen_at):
+        raise SchemaError(path, line_of(node), where, "citation needs a pmid, a doi, a url or seen_at")
+    return Citation(ref=ref, pmid=pmid, doi=doi, url=url, design=node.get("design"), seen_at=seen_at)
 
 
 ENTRY_KEYS = {
@@ -219,6 +223,7 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
         summary=_text(node, "summary", path, where),
         accepted_wording=_text(node, "accepted_wording", path, where),
         citations=citations,
+        citation_lines=[line_of(raw_cites, i) or line_of(node, "citations") or 0 for i in range(len(raw_cites))],
         last_reviewed=reviewed,
         wording=wording,
         examples=examples,
@@ -353,7 +358,13 @@ def validate_paths(paths: list[Path], known_concepts: set[str], today: dt.date |
                 )
             seen[entry.id] = entry
             if entry.basis == "research" and not any(c.pmid or c.doi for c in entry.citations):
-                warnings.append(f"{path}:{entry.line}: {entry.id}: no citation has a PMID or DOI (url only)")
+                warnings.append(f"{path}:{entry.line}: {entry.id}: no citation has a PMID or DOI")
+            for cit, line in zip(entry.citations, entry.citation_lines, strict=True):
+                if cit.url and not is_citing_link(cit.url):
+                    warnings.append(
+                        f"{path}:{line or entry.line}: {entry.id}: citation link {cit.url} is neither PubMed, "
+                        "a DOI nor a regulator's page; keep the reference and move the link to seen_at"
+                    )
             if not entry.counter_examples:
                 warnings.append(f"{path}:{entry.line}: {entry.id}: no counter_examples")
             if entry.is_stale(today):

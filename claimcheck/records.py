@@ -148,6 +148,9 @@ class Citation:
     doi: str | None = None
     url: str | None = None
     design: str | None = None
+    # Where the reference was read when that place is not the source itself (a copy on a
+    # file-sharing site, a blog): kept for the record, never shown as the citation's link.
+    seen_at: str | None = None
 
     @property
     def link(self) -> str | None:
@@ -164,6 +167,7 @@ class Citation:
             "doi": self.doi,
             "url": self.link,
             "design": self.design,
+            "seen_at": self.seen_at,
         }
 
 
