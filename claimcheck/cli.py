@@ -354,12 +354,12 @@ def explain(
     evidence: Annotated[list[Path] | None, typer.Option("--evidence")] = None,
 ) -> None:
     """Show an evidence entry: verdict, scope, summary, accepted wording and citations."""
+    from claimcheck.declared import lexicon_for
     from claimcheck.evidence import EvidenceBase
-    from claimcheck.rules import load_lexicon
     from claimcheck.yamlio import SchemaError
 
     try:
-        lexicon = load_lexicon()
+        lexicon = lexicon_for(evidence or [])
         base = EvidenceBase.load(list(evidence or []), known_concepts=set(lexicon.concepts))
     except SchemaError as exc:
         _error(str(exc))
@@ -380,7 +380,7 @@ def describe_entry(entry) -> str:
         f"  verdict: {entry.verdict}    certainty: {entry.certainty}    basis: {entry.basis}",
         f"  scope: {entry.scope}",
         f"  summary: {entry.summary}",
-        f"  accepted wording: {entry.accepted_wording}",
+        f"  accepted wording: {entry.accepted_wording or '(none: nothing on this topic can be claimed)'}",
         f"  last reviewed: {entry.last_reviewed.isoformat()}",
         "  citations:",
     ]
@@ -402,12 +402,12 @@ def describe_entry(entry) -> str:
 @evidence_app.command("list")
 def evidence_list(evidence: Annotated[list[Path] | None, typer.Option("--evidence")] = None) -> None:
     """One line per evidence entry: id, type, verdict, certainty, topic."""
+    from claimcheck.declared import lexicon_for
     from claimcheck.evidence import EvidenceBase
-    from claimcheck.rules import load_lexicon
     from claimcheck.yamlio import SchemaError
 
     try:
-        base = EvidenceBase.load(list(evidence or []), known_concepts=set(load_lexicon().concepts))
+        base = EvidenceBase.load(list(evidence or []), known_concepts=set(lexicon_for(evidence or []).concepts))
     except SchemaError as exc:
         _error(str(exc))
         raise typer.Exit(2) from None

@@ -7,12 +7,14 @@ schema is documented in docs/evidence-schema.md and validated here on load.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimcheck.citations import is_citing_link
+from claimcheck.declared import intervention_of, parse_declaration, read_declarations
 from claimcheck.records import CLAIM_TYPES, VERDICTS, Citation
 from claimcheck.rules import bundled_dir
 from claimcheck.yamlio import SchemaError, check_keys, line_of, load_yaml, require
@@ -55,7 +57,7 @@ class EvidenceEntry:
     match_all: list[str]
     match_any: list[str]
     summary: str
-    accepted_wording: str
+    accepted_wording: str | None  # None: nothing about this topic can be said (the advice is to remove the claim)
     citations: list[Citation]
     last_reviewed: dt.date
     wording: list[WordingRule] = field(default_factory=list)
@@ -134,6 +136,17 @@ ENTRY_KEYS = {
     "examples",
     "counter_examples",
 }
+
+
+def _accepted_wording(node: dict, path: Path, where: str) -> str | None:
+    """Required on a supported entry; optional otherwise (no wording about the topic is acceptable)."""
+    if "accepted_wording" not in node or node["accepted_wording"] is None:
+        if node.get("verdict") == "supported":
+            raise SchemaError(
+                path, line_of(node), f"{where}.accepted_wording", "a supported entry needs its accepted wording"
+            )
+        return None
+    return _text(node, "accepted_wording", path, where)
 
 
 def _entry(node: object, path: Path, where: str, intervention: str, known: set[str] | None) -> EvidenceEntry:
@@ -221,7 +234,7 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
         match_all=match_all,
         match_any=match_any,
         summary=_text(node, "summary", path, where),
-        accepted_wording=_text(node, "accepted_wording", path, where),
+        accepted_wording=_accepted_wording(node, path, where),
         citations=citations,
         citation_lines=[line_of(raw_cites, i) or line_of(node, "citations") or 0 for i in range(len(raw_cites))],
         last_reviewed=reviewed,
@@ -242,13 +255,16 @@ def load_evidence_file(
     if not isinstance(data, dict):
         raise SchemaError(path, None, "", "expected a mapping with 'intervention' and 'entries'")
     check_keys(data, {"intervention", "title", "entries"}, path, "")
-    intervention = _text(data, "intervention", path, "")
+    intervention, declaration = intervention_of(data, path)
+    if declaration is not None:
+        parse_declaration(declaration, path)  # validated here too: `evidence validate` reports it
     if known_concepts is not None and intervention not in known_concepts:
         raise SchemaError(
             path,
             line_of(data, "intervention"),
             "intervention",
-            f"unknown intervention {intervention!r} (not in rules/lexicon/interventions.yaml)",
+            f"unknown intervention {intervention!r} (not in rules/lexicon/interventions.yaml; a file of "
+            "your own can declare it: intervention: {id, label, aliases}, see docs/evidence-schema.md)",
         )
     items = require(data, "entries", list, path, "")
     entries = []
@@ -341,6 +357,10 @@ def validate_paths(paths: list[Path], known_concepts: set[str], today: dt.date |
     warnings: list[str] = []
     seen: dict[str, EvidenceEntry] = {}
     count = 0
+    known_concepts = set(known_concepts)
+    for path in files:  # interventions the files declare are known to every file validated with them
+        with contextlib.suppress(SchemaError):  # reported when the file itself is loaded below
+            known_concepts.update(c.id for c in read_declarations([path]))
     for path in files:
         try:
             _, entries = load_evidence_file(path, known_concepts, errors)
@@ -400,8 +420,13 @@ def count_entries(base: EvidenceBase) -> list[EntryCounts]:
             data = load_yaml(source)
         except SchemaError:
             continue
-        if isinstance(data, dict) and isinstance(data.get("intervention"), str):
-            titles[data["intervention"]] = str(data.get("title") or data["intervention"])
+        if isinstance(data, dict) and isinstance(data.get("intervention"), (str, dict)):
+            try:
+                name, declaration = intervention_of(data, Path(source))
+            except SchemaError:
+                continue
+            label = declaration.get("label") if declaration else None
+            titles[name] = str(data.get("title") or label or name)
     rows: dict[str, EntryCounts] = {}
     total = EntryCounts("total", "Total")
     for entry in base.entries.values():

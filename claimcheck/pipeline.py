@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from claimcheck.declared import read_declarations, with_declared
 from claimcheck.documents import SUFFIX_FORMATS, InputError, parse, read_path
 from claimcheck.evidence import EvidenceBase
 from claimcheck.extract import ClaimExtractor
@@ -55,10 +56,12 @@ class Checker:
         """use_model: None uses the shipped classifier when present; True requires it
         (a missing or tampered model raises ModelError); False uses the rules alone."""
         self.rules_dir = Path(rules_dir) if rules_dir else bundled_dir("rules")
-        self.lexicon: Lexicon = load_lexicon(self.rules_dir)
+        evidence_dirs = [Path(d) for d in evidence_dirs]
+        # Interventions that the extra evidence files declare join the lexicon for this Checker.
+        self.lexicon: Lexicon = with_declared(load_lexicon(self.rules_dir), read_declarations(evidence_dirs))
         wording_rules(self.lexicon)  # validated now: a broken wording.yaml stops the run before any file
         self.evidence = EvidenceBase.load(
-            [Path(d) for d in evidence_dirs],
+            evidence_dirs,
             known_concepts=set(self.lexicon.concepts),
             rules_dir=self.rules_dir,
         )

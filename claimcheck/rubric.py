@@ -93,10 +93,13 @@ def _no_evidence_reasons(claim: Claim, has_evidence_file: bool, fired: list[_Fir
         first += f" (no evidence file for {what})"
     base = next((f for f in fired if f.rule.when.entry == "none" and f.rule.effect == "unsupported"), None)
     if claim.intervention and claim.intervention != NAMED_THERAPY:
-        where = f"add an entry to rules/evidence/{claim.intervention}.yaml"
+        where = f"rules/evidence/{claim.intervention}.yaml"
+        how = f"add an entry to {where} (docs/evidence-schema.md) or pass --evidence DIR"
     else:
-        where = "add the therapy to rules/lexicon/interventions.yaml and its entries to rules/evidence/"
-    how = f"{where} (docs/evidence-schema.md) or pass --evidence DIR"
+        how = (
+            "declare the therapy (intervention: {id, label, aliases}) with its entries in an evidence file "
+            "of your own and pass --evidence DIR, or add it to rules/evidence/ (docs/evidence-schema.md)"
+        )
     second = f"{base.rule.reason} {base.rule.tag}; {how}" if base else f"advertisers must hold evidence; {how}"
     return [first, second]
 
@@ -116,7 +119,7 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
             f"evidence {entry.id} ({entry.topic}): {entry.verdict}, {entry.certainty} certainty; scope: {entry.scope}"
         ]
     )
-    suggestion = entry.accepted_wording if entry is not None else NO_EVIDENCE_SUGGESTION
+    suggestion = (entry.accepted_wording or NO_EVIDENCE_SUGGESTION) if entry is not None else NO_EVIDENCE_SUGGESTION
 
     # 1. Rules that decide the verdict outright (a base "no substantiation" is not one of them).
     hard = [f for f in by_effect["unsupported"] if f.rule.when.entry != "none"]

@@ -64,7 +64,7 @@ def test_seen_at_is_kept_but_is_never_the_link(tmp_path):
     folder.mkdir()
     (folder / "org.yaml").write_text(ENTRY, encoding="utf-8")
     entry = EvidenceBase.load([folder], known_concepts=KNOWN).entries["org.neck.copy"]
-    copy, blog, gattie = entry.citations
+    copy, _blog, gattie = entry.citations
     assert copy.seen_at == "https://files.example.net/copy-of-trial.pdf"
     assert copy.link is None and copy.to_json()["url"] is None
     assert copy.to_json()["seen_at"] == copy.seen_at
