@@ -116,6 +116,8 @@ class Qualifiers:
     tradition: list[str] = field(default_factory=list)
     natural: list[str] = field(default_factory=list)
     disclaimer: list[str] = field(default_factory=list)
+    success_figure: list[str] = field(default_factory=list)
+    body_figure: list[str] = field(default_factory=list)
 
     def present(self) -> dict[str, list[str]]:
         return {name: value for name in QUALIFIER_FIELDS if (value := getattr(self, name))}

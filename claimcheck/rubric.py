@@ -189,22 +189,28 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
             verdict = lifted
         return finish(verdict)
 
-    # Entry-specific wording rules (e.g. "no side effects" against common mild side effects).
+    # Entry-specific wording rules (e.g. "no side effects" against common mild side effects): the
+    # first that applies is the evidence's own verdict on the wording; the general step-downs
+    # (the regulators' wording rules) still count after it.
+    contradicted = False
     for rule in entry.wording:
         words = getattr(q, rule.cue, None) or []
         if rule.cue == "research_appeal" and not _uncited_appeal(words):
             words = []
         if words:
-            if rule.verdict != verdict:
+            contradicted = True
+            if VERDICTS.index(rule.verdict) > VERDICTS.index(verdict):
                 verdict = rule.verdict
                 reasons.append(f"{_quote(words)}: {rule.reason} -> {verdict}")
-            return finish(verdict)
+            break
 
     steps = by_effect["step_down"]
     limits = set(entry.scope_limits)
     hedge = lift_words["hedge"]
     if steps:
         verdict = _apply_steps(verdict, steps, reasons)
+    elif contradicted:
+        pass  # wording the evidence itself contradicts is never lifted by a hedge
     elif (
         hedge
         and not lifts_blocked
@@ -236,18 +242,22 @@ def _lift_words(q: Qualifiers, no_lift: list[_Fired]) -> dict[str, list[str]]:
 
 
 def _apply_steps(verdict: str, steps: list[_Fired], reasons: list[str]) -> str:
-    """One step down for each kind of over-reach; every rule that fired is written down."""
+    """One step down per over-reach (§3.4 of the dry-needling reference), each on a line of its
+    own; the rules of one kind are one over-reach ("faster" on a row that shows no speed
+    benefit trips two speed rules but is one over-reach)."""
     if not steps:
         return verdict
-    kinds = []
+    start, kinds = verdict, []
     for f in steps:
-        reasons.append(f.reason())
-        if f.rule.kind not in kinds:
-            kinds.append(f.rule.kind)
-    new = _down(verdict, len(kinds))
-    if new != verdict:
-        reasons.append(f"{len(kinds)} step(s) down: {verdict} -> {new}")
-    return new
+        if f.rule.kind in kinds:
+            reasons.append(f"{f.reason()} (the same over-reach as above: no further step)")
+            continue
+        kinds.append(f.rule.kind)
+        verdict = _down(verdict)
+        reasons.append(f"{f.reason()} -> over-reach {len(kinds)}: {verdict}")
+    if verdict != start:
+        reasons.append(f"{len(kinds)} step(s) down: {start} -> {verdict}")
+    return verdict
 
 
 def _uncited_appeal(words: list[str]) -> bool:
