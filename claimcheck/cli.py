@@ -377,7 +377,8 @@ def describe_entry(entry) -> str:
     lines = [
         f"{entry.id}: {entry.topic}",
         f"  intervention: {entry.intervention}    claim type: {entry.claim_type}",
-        f"  verdict: {entry.verdict}    certainty: {entry.certainty}    basis: {entry.basis}",
+        f"  verdict: {entry.verdict}    certainty: {entry.certainty}    basis: {entry.basis}"
+        + (" (position inferred: no regulator entry or ruling on this therapy was found)" if entry.inferred else ""),
         f"  scope: {entry.scope}",
         f"  summary: {entry.summary}",
         f"  accepted wording: {entry.accepted_wording or '(none: nothing on this topic can be claimed)'}",

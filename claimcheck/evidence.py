@@ -63,6 +63,7 @@ class EvidenceEntry:
     wording: list[WordingRule] = field(default_factory=list)
     examples: list[Example] = field(default_factory=list)
     counter_examples: list[str] = field(default_factory=list)
+    inferred: bool = False  # a regulator position inferred from related guidance (no entry or ruling found)
     source: str = ""
     line: int = 0
     citation_lines: list[int] = field(default_factory=list)
@@ -135,6 +136,7 @@ ENTRY_KEYS = {
     "wording",
     "examples",
     "counter_examples",
+    "inferred",
 }
 
 
@@ -219,6 +221,9 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
     if not examples:
         raise SchemaError(path, line_of(node), f"{where}.examples", "needs at least one example sentence")
     counter = [str(c) for c in (node.get("counter_examples") or [])]
+    inferred = node.get("inferred", False)
+    if not isinstance(inferred, bool):
+        raise SchemaError(path, line_of(node, "inferred"), f"{where}.inferred", "expected true or false")
     return EvidenceEntry(
         id=eid,
         intervention=intervention,
@@ -241,6 +246,7 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
         wording=wording,
         examples=examples,
         counter_examples=counter,
+        inferred=inferred,
         source=str(path),
         line=line_of(node) or 0,
     )

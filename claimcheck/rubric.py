@@ -116,7 +116,9 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
         _no_evidence_reasons(claim, has_evidence_file, fired)
         if entry is None
         else [
-            f"evidence {entry.id} ({entry.topic}): {entry.verdict}, {entry.certainty} certainty; scope: {entry.scope}"
+            f"evidence {entry.id} ({entry.topic}): {entry.verdict}, {entry.certainty} certainty"
+            + (" (regulator position inferred)" if entry.inferred else "")
+            + f"; scope: {entry.scope}"
         ]
     )
     suggestion = (entry.accepted_wording or NO_EVIDENCE_SUGGESTION) if entry is not None else NO_EVIDENCE_SUGGESTION
