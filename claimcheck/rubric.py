@@ -25,6 +25,7 @@ from claimcheck.evidence import EvidenceEntry
 from claimcheck.extract import NAMED_THERAPY
 from claimcheck.records import VERDICTS, Claim, Qualifiers
 from claimcheck.rules import Lexicon
+from claimcheck.suggest import NO_EVIDENCE_SUGGESTION, suggestion_for  # noqa: F401  (re-exported)
 from claimcheck.wording import (  # noqa: F401  (re-exported: the rubric's public names)
     EFFECTS,
     LIFT_CUES,
@@ -61,11 +62,6 @@ RULE_CODES = {
 
 # Speed words that describe an immediate effect, which short-term evidence can cover.
 IMMEDIACY = {"immediate", "immediately", "instant", "instantly", "rapid", "rapidly", "right away", "straight away"}
-
-NO_EVIDENCE_SUGGESTION = (
-    "Remove the claim, or hold evidence for it; if you keep it, describe what the therapy "
-    "involves rather than what it achieves."
-)
 
 
 # -- the verdict -------------------------------------------------------------------------
@@ -121,7 +117,15 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
             + f"; scope: {entry.scope}"
         ]
     )
-    suggestion = (entry.accepted_wording or NO_EVIDENCE_SUGGESTION) if entry is not None else NO_EVIDENCE_SUGGESTION
+
+    def suggest(verdict: str, rule_suggestion: str | None = None) -> str | None:
+        return suggestion_for(verdict, entry, rule_suggestion)
+
+    # 0. A statement that the evidence is missing ("there is no good evidence that ...") claims
+    #    nothing; it is what the rubric asks copy to say.
+    if by_effect["statement"]:
+        reasons = [base_reasons[0], *(f.reason(" -> supported") for f in by_effect["statement"])]
+        return Judgement(verdict="supported", reasons=[*reasons, "verdict: supported"], suggestion=None, rule=code)
 
     # 1. Rules that decide the verdict outright (a base "no substantiation" is not one of them).
     hard = [f for f in by_effect["unsupported"] if f.rule.when.entry != "none"]
@@ -134,7 +138,7 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
         return Judgement(
             verdict="unsupported",
             reasons=[*reasons, "verdict: unsupported"],
-            suggestion=rule_suggestion or suggestion,
+            suggestion=suggest("unsupported", rule_suggestion),
             rule=coded[0].rule.code if coded else code,
         )
 
@@ -144,7 +148,7 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
         reasons.extend(f.reason(" -> supported") for f in by_effect["supported"])
         verdict = _apply_steps("supported", by_effect["step_down"], reasons)
         reasons.append(f"verdict: {verdict}")
-        return Judgement(verdict=verdict, reasons=reasons, suggestion=suggestion, rule=code)
+        return Judgement(verdict=verdict, reasons=reasons, suggestion=suggest(verdict), rule=code)
 
     # 3. No entry: unsupported; the wording rules only explain.
     if entry is None:
@@ -152,7 +156,7 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
         reasons.extend(f.reason() for f in by_effect["step_down"])
         reasons.extend(f.reason(" -> does not lift the verdict") for f in by_effect["no_lift"])
         reasons.append("verdict: unsupported")
-        return Judgement(verdict="unsupported", reasons=reasons, suggestion=suggestion, rule=code)
+        return Judgement(verdict="unsupported", reasons=reasons, suggestion=suggest("unsupported"), rule=code)
 
     # 4. An entry: its verdict, moved by the wording.
     verdict = entry.verdict
@@ -165,7 +169,7 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
         if verdict != "supported":
             reasons.extend(f.reason(" -> does not lift the verdict") for f in no_lift)
         reasons.append(f"verdict: {verdict}")
-        return Judgement(verdict=verdict, reasons=reasons, suggestion=suggestion, rule=code)
+        return Judgement(verdict=verdict, reasons=reasons, suggestion=suggest(verdict), rule=code)
 
     # Honest statements of the evidence's limits are what the rubric asks for.
     if lift_words["limitation"] and not lifts_blocked and not (q.absolute or q.magnitude or q.speed):

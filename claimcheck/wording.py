@@ -20,7 +20,7 @@ from claimcheck.rules import CONCEPT_KINDS, Lexicon, bundled_dir
 from claimcheck.yamlio import SchemaError, check_keys, line_of, load_yaml, require
 
 WORDING_FILE = "wording.yaml"
-EFFECTS = ("unsupported", "supported", "step_down", "no_lift")
+EFFECTS = ("statement", "unsupported", "supported", "step_down", "no_lift")
 # Cues whose words can lift a verdict; a no_lift rule on one of them cancels just those words.
 LIFT_CUES = ("hedge", "limitation", "equivalence")
 QUALIFIER_FIELDS = tuple(f.name for f in fields(Qualifiers))
