@@ -108,3 +108,13 @@ def test_the_wording_regulators_act_on(rules_checker, text, tag):
 def test_honest_wording_does_not_trip_them(rules_checker, text, tag):
     for f in rules_checker.check_text(text, "t.txt").findings:
         assert tag not in _tags(f), f.reasons
+
+
+def test_an_honest_disclosure_is_supported_but_a_healing_crisis_is_not(rules_checker):
+    honest = _finding(rules_checker, "After cupping you may feel light-headed, and bruises can take a week to fade.")
+    assert honest.claim.claim_type == "safety" and honest.verdict == "supported"
+    assert "risk_disclosure" in _tags(honest)
+    text = "After cupping, symptoms may briefly worsen as the body detoxes."
+    for f in rules_checker.check_text(text, "t.txt").findings:
+        assert "risk_disclosure" not in _tags(f)
+        assert f.verdict == "unsupported"
