@@ -354,12 +354,12 @@ def explain(
     evidence: Annotated[list[Path] | None, typer.Option("--evidence")] = None,
 ) -> None:
     """Show an evidence entry: verdict, scope, summary, accepted wording and citations."""
+    from claimcheck.declared import lexicon_for
     from claimcheck.evidence import EvidenceBase
-    from claimcheck.rules import load_lexicon
     from claimcheck.yamlio import SchemaError
 
     try:
-        lexicon = load_lexicon()
+        lexicon = lexicon_for(evidence or [])
         base = EvidenceBase.load(list(evidence or []), known_concepts=set(lexicon.concepts))
     except SchemaError as exc:
         _error(str(exc))
@@ -377,10 +377,11 @@ def describe_entry(entry) -> str:
     lines = [
         f"{entry.id}: {entry.topic}",
         f"  intervention: {entry.intervention}    claim type: {entry.claim_type}",
-        f"  verdict: {entry.verdict}    certainty: {entry.certainty}    basis: {entry.basis}",
+        f"  verdict: {entry.verdict}    certainty: {entry.certainty}    basis: {entry.basis}"
+        + (" (position inferred: no regulator entry or ruling on this therapy was found)" if entry.inferred else ""),
         f"  scope: {entry.scope}",
         f"  summary: {entry.summary}",
-        f"  accepted wording: {entry.accepted_wording}",
+        f"  accepted wording: {entry.accepted_wording or '(none: nothing on this topic can be claimed)'}",
         f"  last reviewed: {entry.last_reviewed.isoformat()}",
         "  citations:",
     ]
@@ -393,6 +394,8 @@ def describe_entry(entry) -> str:
             lines.append(f"      https://doi.org/{cit.doi}")
         if cit.url and not (cit.pmid or cit.doi):
             lines.append(f"      {cit.url}")
+        if cit.seen_at:
+            lines.append(f"      seen at (a copy, not the source): {cit.seen_at}")
     lines.append(f"  source: {entry.source}:{entry.line}")
     return "\n".join(lines)
 
@@ -400,12 +403,12 @@ def describe_entry(entry) -> str:
 @evidence_app.command("list")
 def evidence_list(evidence: Annotated[list[Path] | None, typer.Option("--evidence")] = None) -> None:
     """One line per evidence entry: id, type, verdict, certainty, topic."""
+    from claimcheck.declared import lexicon_for
     from claimcheck.evidence import EvidenceBase
-    from claimcheck.rules import load_lexicon
     from claimcheck.yamlio import SchemaError
 
     try:
-        base = EvidenceBase.load(list(evidence or []), known_concepts=set(load_lexicon().concepts))
+        base = EvidenceBase.load(list(evidence or []), known_concepts=set(lexicon_for(evidence or []).concepts))
     except SchemaError as exc:
         _error(str(exc))
         raise typer.Exit(2) from None

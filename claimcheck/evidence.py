@@ -7,11 +7,14 @@ schema is documented in docs/evidence-schema.md and validated here on load.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from claimcheck.citations import is_citing_link
+from claimcheck.declared import intervention_of, parse_declaration, read_declarations
 from claimcheck.records import CLAIM_TYPES, VERDICTS, Citation
 from claimcheck.rules import bundled_dir
 from claimcheck.yamlio import SchemaError, check_keys, line_of, load_yaml, require
@@ -54,14 +57,16 @@ class EvidenceEntry:
     match_all: list[str]
     match_any: list[str]
     summary: str
-    accepted_wording: str
+    accepted_wording: str | None  # None: nothing about this topic can be said (the advice is to remove the claim)
     citations: list[Citation]
     last_reviewed: dt.date
     wording: list[WordingRule] = field(default_factory=list)
     examples: list[Example] = field(default_factory=list)
     counter_examples: list[str] = field(default_factory=list)
+    inferred: bool = False  # a regulator position inferred from related guidance (no entry or ruling found)
     source: str = ""
     line: int = 0
+    citation_lines: list[int] = field(default_factory=list)
 
     @property
     def weight(self) -> int:
@@ -94,7 +99,7 @@ def _choice(node: dict, key: str, choices: tuple[str, ...], path: Path, where: s
 def _citation(node: object, path: Path, where: str, basis: str) -> Citation:
     if not isinstance(node, dict):
         raise SchemaError(path, None, where, "expected a mapping")
-    check_keys(node, {"ref", "pmid", "doi", "url", "design"}, path, where)
+    check_keys(node, {"ref", "pmid", "doi", "url", "seen_at", "design"}, path, where)
     ref = _text(node, "ref", path, where)
     pmid = str(node["pmid"]).strip() if node.get("pmid") is not None else None
     doi = str(node["doi"]).strip() if node.get("doi") is not None else None
@@ -103,11 +108,13 @@ def _citation(node: object, path: Path, where: str, basis: str) -> Citation:
         raise SchemaError(path, line_of(node, "pmid"), f"{where}.pmid", f"{pmid!r} is not a PubMed id")
     if doi and not DOI_RE.match(doi):
         raise SchemaError(path, line_of(node, "doi"), f"{where}.doi", f"{doi!r} is not a DOI (10.xxxx/...)")
-    if url and not url.startswith(("https://", "http://")):
-        raise SchemaError(path, line_of(node, "url"), f"{where}.url", "must be an http(s) URL")
-    if not (pmid or doi or url):
-        raise SchemaError(path, line_of(node), where, "citation needs a pmid, a doi or a url")
-    return Citation(ref=ref, pmid=pmid, doi=doi, url=url, design=node.get("design"))
+    seen_at = str(node["seen_at"]).strip() if node.get("seen_at") is not None else None
+    for key, value in (("url", url), ("seen_at", seen_at)):
+        if value and not value.startswith(("https://", "http://")):
+            raise SchemaError(path, line_of(node, key), f"{where}.{key}", "must be an http(s) URL")
+    if not (pmid or doi or url or seen_at):
+        raise SchemaError(path, line_of(node), where, "citation needs a pmid, a doi, a url or seen_at")
+    return Citation(ref=ref, pmid=pmid, doi=doi, url=url, design=node.get("design"), seen_at=seen_at)
 
 
 ENTRY_KEYS = {
@@ -129,7 +136,19 @@ ENTRY_KEYS = {
     "wording",
     "examples",
     "counter_examples",
+    "inferred",
 }
+
+
+def _accepted_wording(node: dict, path: Path, where: str) -> str | None:
+    """Required on a supported entry; optional otherwise (no wording about the topic is acceptable)."""
+    if "accepted_wording" not in node or node["accepted_wording"] is None:
+        if node.get("verdict") == "supported":
+            raise SchemaError(
+                path, line_of(node), f"{where}.accepted_wording", "a supported entry needs its accepted wording"
+            )
+        return None
+    return _text(node, "accepted_wording", path, where)
 
 
 def _entry(node: object, path: Path, where: str, intervention: str, known: set[str] | None) -> EvidenceEntry:
@@ -202,6 +221,9 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
     if not examples:
         raise SchemaError(path, line_of(node), f"{where}.examples", "needs at least one example sentence")
     counter = [str(c) for c in (node.get("counter_examples") or [])]
+    inferred = node.get("inferred", False)
+    if not isinstance(inferred, bool):
+        raise SchemaError(path, line_of(node, "inferred"), f"{where}.inferred", "expected true or false")
     return EvidenceEntry(
         id=eid,
         intervention=intervention,
@@ -217,12 +239,14 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
         match_all=match_all,
         match_any=match_any,
         summary=_text(node, "summary", path, where),
-        accepted_wording=_text(node, "accepted_wording", path, where),
+        accepted_wording=_accepted_wording(node, path, where),
         citations=citations,
+        citation_lines=[line_of(raw_cites, i) or line_of(node, "citations") or 0 for i in range(len(raw_cites))],
         last_reviewed=reviewed,
         wording=wording,
         examples=examples,
         counter_examples=counter,
+        inferred=inferred,
         source=str(path),
         line=line_of(node) or 0,
     )
@@ -237,13 +261,16 @@ def load_evidence_file(
     if not isinstance(data, dict):
         raise SchemaError(path, None, "", "expected a mapping with 'intervention' and 'entries'")
     check_keys(data, {"intervention", "title", "entries"}, path, "")
-    intervention = _text(data, "intervention", path, "")
+    intervention, declaration = intervention_of(data, path)
+    if declaration is not None:
+        parse_declaration(declaration, path)  # validated here too: `evidence validate` reports it
     if known_concepts is not None and intervention not in known_concepts:
         raise SchemaError(
             path,
             line_of(data, "intervention"),
             "intervention",
-            f"unknown intervention {intervention!r} (not in rules/lexicon/interventions.yaml)",
+            f"unknown intervention {intervention!r} (not in rules/lexicon/interventions.yaml; a file of "
+            "your own can declare it: intervention: {id, label, aliases}, see docs/evidence-schema.md)",
         )
     items = require(data, "entries", list, path, "")
     entries = []
@@ -336,6 +363,10 @@ def validate_paths(paths: list[Path], known_concepts: set[str], today: dt.date |
     warnings: list[str] = []
     seen: dict[str, EvidenceEntry] = {}
     count = 0
+    known_concepts = set(known_concepts)
+    for path in files:  # interventions the files declare are known to every file validated with them
+        with contextlib.suppress(SchemaError):  # reported when the file itself is loaded below
+            known_concepts.update(c.id for c in read_declarations([path]))
     for path in files:
         try:
             _, entries = load_evidence_file(path, known_concepts, errors)
@@ -353,7 +384,13 @@ def validate_paths(paths: list[Path], known_concepts: set[str], today: dt.date |
                 )
             seen[entry.id] = entry
             if entry.basis == "research" and not any(c.pmid or c.doi for c in entry.citations):
-                warnings.append(f"{path}:{entry.line}: {entry.id}: no citation has a PMID or DOI (url only)")
+                warnings.append(f"{path}:{entry.line}: {entry.id}: no citation has a PMID or DOI")
+            for cit, line in zip(entry.citations, entry.citation_lines, strict=True):
+                if cit.url and not is_citing_link(cit.url):
+                    warnings.append(
+                        f"{path}:{line or entry.line}: {entry.id}: citation link {cit.url} is neither PubMed, "
+                        "a DOI nor a regulator's page; keep the reference and move the link to seen_at"
+                    )
             if not entry.counter_examples:
                 warnings.append(f"{path}:{entry.line}: {entry.id}: no counter_examples")
             if entry.is_stale(today):
@@ -389,8 +426,13 @@ def count_entries(base: EvidenceBase) -> list[EntryCounts]:
             data = load_yaml(source)
         except SchemaError:
             continue
-        if isinstance(data, dict) and isinstance(data.get("intervention"), str):
-            titles[data["intervention"]] = str(data.get("title") or data["intervention"])
+        if isinstance(data, dict) and isinstance(data.get("intervention"), (str, dict)):
+            try:
+                name, declaration = intervention_of(data, Path(source))
+            except SchemaError:
+                continue
+            label = declaration.get("label") if declaration else None
+            titles[name] = str(data.get("title") or label or name)
     rows: dict[str, EntryCounts] = {}
     total = EntryCounts("total", "Total")
     for entry in base.entries.values():

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from claimcheck.declared import read_declarations, with_declared
 from claimcheck.documents import SUFFIX_FORMATS, InputError, parse, read_path
 from claimcheck.evidence import EvidenceBase
 from claimcheck.extract import ClaimExtractor
 from claimcheck.records import Document, FileResult, Finding, Report
 from claimcheck.rubric import judge
 from claimcheck.rules import Lexicon, bundled_dir, load_lexicon
+from claimcheck.suggest import removal_advice
 from claimcheck.wording import wording_rules
 
 STALE_RULE = "CC901"
@@ -55,10 +57,12 @@ class Checker:
         """use_model: None uses the shipped classifier when present; True requires it
         (a missing or tampered model raises ModelError); False uses the rules alone."""
         self.rules_dir = Path(rules_dir) if rules_dir else bundled_dir("rules")
-        self.lexicon: Lexicon = load_lexicon(self.rules_dir)
+        evidence_dirs = [Path(d) for d in evidence_dirs]
+        # Interventions that the extra evidence files declare join the lexicon for this Checker.
+        self.lexicon: Lexicon = with_declared(load_lexicon(self.rules_dir), read_declarations(evidence_dirs))
         wording_rules(self.lexicon)  # validated now: a broken wording.yaml stops the run before any file
         self.evidence = EvidenceBase.load(
-            [Path(d) for d in evidence_dirs],
+            evidence_dirs,
             known_concepts=set(self.lexicon.concepts),
             rules_dir=self.rules_dir,
         )
@@ -66,6 +70,7 @@ class Checker:
         self._nlp = None
         self.extractor = ClaimExtractor(self.lexicon)
         self.min_confidence = min_confidence
+        self._wording_targets: dict[str, frozenset[str]] = {}  # entry id -> concepts its accepted wording names
         self.model = None
         if use_model is not False:
             from claimcheck.classifier import ClaimClassifier
@@ -146,6 +151,19 @@ class Checker:
 
     # -- internals ---------------------------------------------------------------------
 
+    def _keep_to_the_claim(self, suggestion: str | None, claim, entry) -> str | None:
+        """An entry's accepted wording, unless it names a condition or outcome that neither the
+        claim nor the entry is about (a wording for one scope offered for another claim): then
+        the advice to remove the claim, with what the evidence covers."""
+        if entry is None or suggestion is None or suggestion != entry.accepted_wording:
+            return suggestion
+        targets = self._wording_targets.get(entry.id)
+        if targets is None:
+            targets = self._wording_targets[entry.id] = _targets(self.lexicon, self.nlp(suggestion))
+        if targets - set(claim.concepts) - set(entry.match_all) - set(entry.match_any):
+            return removal_advice(entry)
+        return suggestion
+
     def _check_batch(self, items: list[FileResult | Document]) -> Iterator[FileResult]:
         """Documents through one spaCy pipe (read lazily, document by document), then the rules, the
         classifier and the rubric; error results pass through in their place."""
@@ -205,7 +223,7 @@ class Checker:
                     verdict=judgement.verdict,
                     # Interned: the same reason text recurs across the findings of a large run.
                     reasons=[sys.intern(reason) for reason in judgement.reasons],
-                    suggestion=judgement.suggestion,
+                    suggestion=self._keep_to_the_claim(judgement.suggestion, claim, entry),
                     evidence_id=entry.id if entry else None,
                     evidence_topic=entry.topic if entry else None,
                     certainty=entry.certainty if entry else None,
@@ -227,6 +245,15 @@ class Checker:
             source=document.source,
             fmt=document.fmt,
         )
+
+
+def _targets(lexicon: Lexicon, doc) -> frozenset[str]:
+    """The condition and outcome concepts a parsed text names."""
+    from claimcheck.nlp import CONCEPTS_KEY
+
+    kinds = ("condition", "outcome")
+    labels = {s.label_ for s in doc.spans[CONCEPTS_KEY]}
+    return frozenset(c for c in labels if c in lexicon.concepts and lexicon.concepts[c].kind in kinds)
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[tuple[str, str | None]]:

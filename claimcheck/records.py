@@ -118,6 +118,8 @@ class Qualifiers:
     tradition: list[str] = field(default_factory=list)
     natural: list[str] = field(default_factory=list)
     disclaimer: list[str] = field(default_factory=list)
+    success_figure: list[str] = field(default_factory=list)
+    body_figure: list[str] = field(default_factory=list)
 
     def present(self) -> dict[str, list[str]]:
         return {name: value for name in QUALIFIER_FIELDS if (value := getattr(self, name))}
@@ -153,6 +155,9 @@ class Citation:
     doi: str | None = None
     url: str | None = None
     design: str | None = None
+    # Where the reference was read when that place is not the source itself (a copy on a
+    # file-sharing site, a blog): kept for the record, never shown as the citation's link.
+    seen_at: str | None = None
 
     @property
     def link(self) -> str | None:
@@ -169,6 +174,7 @@ class Citation:
             "doi": self.doi,
             "url": self.link,
             "design": self.design,
+            "seen_at": self.seen_at,
         }
 
 

@@ -25,6 +25,7 @@ from claimcheck.evidence import EvidenceEntry
 from claimcheck.extract import NAMED_THERAPY
 from claimcheck.records import VERDICTS, Claim, Qualifiers
 from claimcheck.rules import Lexicon
+from claimcheck.suggest import NO_EVIDENCE_SUGGESTION, suggestion_for  # noqa: F401  (re-exported)
 from claimcheck.wording import (  # noqa: F401  (re-exported: the rubric's public names)
     EFFECTS,
     LIFT_CUES,
@@ -62,11 +63,6 @@ RULE_CODES = {
 # Speed words that describe an immediate effect, which short-term evidence can cover.
 IMMEDIACY = {"immediate", "immediately", "instant", "instantly", "rapid", "rapidly", "right away", "straight away"}
 
-NO_EVIDENCE_SUGGESTION = (
-    "Remove the claim, or hold evidence for it; if you keep it, describe what the therapy "
-    "involves rather than what it achieves."
-)
-
 
 # -- the verdict -------------------------------------------------------------------------
 
@@ -93,10 +89,13 @@ def _no_evidence_reasons(claim: Claim, has_evidence_file: bool, fired: list[_Fir
         first += f" (no evidence file for {what})"
     base = next((f for f in fired if f.rule.when.entry == "none" and f.rule.effect == "unsupported"), None)
     if claim.intervention and claim.intervention != NAMED_THERAPY:
-        where = f"add an entry to rules/evidence/{claim.intervention}.yaml"
+        where = f"rules/evidence/{claim.intervention}.yaml"
+        how = f"add an entry to {where} (docs/evidence-schema.md) or pass --evidence DIR"
     else:
-        where = "add the therapy to rules/lexicon/interventions.yaml and its entries to rules/evidence/"
-    how = f"{where} (docs/evidence-schema.md) or pass --evidence DIR"
+        how = (
+            "declare the therapy (intervention: {id, label, aliases}) with its entries in an evidence file "
+            "of your own and pass --evidence DIR, or add it to rules/evidence/ (docs/evidence-schema.md)"
+        )
     second = f"{base.rule.reason} {base.rule.tag}; {how}" if base else f"advertisers must hold evidence; {how}"
     return [first, second]
 
@@ -113,10 +112,20 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
         _no_evidence_reasons(claim, has_evidence_file, fired)
         if entry is None
         else [
-            f"evidence {entry.id} ({entry.topic}): {entry.verdict}, {entry.certainty} certainty; scope: {entry.scope}"
+            f"evidence {entry.id} ({entry.topic}): {entry.verdict}, {entry.certainty} certainty"
+            + (" (regulator position inferred)" if entry.inferred else "")
+            + f"; scope: {entry.scope}"
         ]
     )
-    suggestion = entry.accepted_wording if entry is not None else NO_EVIDENCE_SUGGESTION
+
+    def suggest(verdict: str, rule_suggestion: str | None = None) -> str | None:
+        return suggestion_for(verdict, entry, rule_suggestion)
+
+    # 0. A statement that the evidence is missing ("there is no good evidence that ...") claims
+    #    nothing; it is what the rubric asks copy to say.
+    if by_effect["statement"]:
+        reasons = [base_reasons[0], *(f.reason(" -> supported") for f in by_effect["statement"])]
+        return Judgement(verdict="supported", reasons=[*reasons, "verdict: supported"], suggestion=None, rule=code)
 
     # 1. Rules that decide the verdict outright (a base "no substantiation" is not one of them).
     hard = [f for f in by_effect["unsupported"] if f.rule.when.entry != "none"]
@@ -129,7 +138,7 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
         return Judgement(
             verdict="unsupported",
             reasons=[*reasons, "verdict: unsupported"],
-            suggestion=rule_suggestion or suggestion,
+            suggestion=suggest("unsupported", rule_suggestion),
             rule=coded[0].rule.code if coded else code,
         )
 
@@ -139,7 +148,7 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
         reasons.extend(f.reason(" -> supported") for f in by_effect["supported"])
         verdict = _apply_steps("supported", by_effect["step_down"], reasons)
         reasons.append(f"verdict: {verdict}")
-        return Judgement(verdict=verdict, reasons=reasons, suggestion=suggestion, rule=code)
+        return Judgement(verdict=verdict, reasons=reasons, suggestion=suggest(verdict), rule=code)
 
     # 3. No entry: unsupported; the wording rules only explain.
     if entry is None:
@@ -147,7 +156,7 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
         reasons.extend(f.reason() for f in by_effect["step_down"])
         reasons.extend(f.reason(" -> does not lift the verdict") for f in by_effect["no_lift"])
         reasons.append("verdict: unsupported")
-        return Judgement(verdict="unsupported", reasons=reasons, suggestion=suggestion, rule=code)
+        return Judgement(verdict="unsupported", reasons=reasons, suggestion=suggest("unsupported"), rule=code)
 
     # 4. An entry: its verdict, moved by the wording.
     verdict = entry.verdict
@@ -160,7 +169,7 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
         if verdict != "supported":
             reasons.extend(f.reason(" -> does not lift the verdict") for f in no_lift)
         reasons.append(f"verdict: {verdict}")
-        return Judgement(verdict=verdict, reasons=reasons, suggestion=suggestion, rule=code)
+        return Judgement(verdict=verdict, reasons=reasons, suggestion=suggest(verdict), rule=code)
 
     # Honest statements of the evidence's limits are what the rubric asks for.
     if lift_words["limitation"] and not lifts_blocked and not (q.absolute or q.magnitude or q.speed):
@@ -186,22 +195,28 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
             verdict = lifted
         return finish(verdict)
 
-    # Entry-specific wording rules (e.g. "no side effects" against common mild side effects).
+    # Entry-specific wording rules (e.g. "no side effects" against common mild side effects): the
+    # first that applies is the evidence's own verdict on the wording; the general step-downs
+    # (the regulators' wording rules) still count after it.
+    contradicted = False
     for rule in entry.wording:
         words = getattr(q, rule.cue, None) or []
         if rule.cue == "research_appeal" and not _uncited_appeal(words):
             words = []
         if words:
-            if rule.verdict != verdict:
+            contradicted = True
+            if VERDICTS.index(rule.verdict) > VERDICTS.index(verdict):
                 verdict = rule.verdict
                 reasons.append(f"{_quote(words)}: {rule.reason} -> {verdict}")
-            return finish(verdict)
+            break
 
     steps = by_effect["step_down"]
     limits = set(entry.scope_limits)
     hedge = lift_words["hedge"]
     if steps:
         verdict = _apply_steps(verdict, steps, reasons)
+    elif contradicted:
+        pass  # wording the evidence itself contradicts is never lifted by a hedge
     elif (
         hedge
         and not lifts_blocked
@@ -233,18 +248,22 @@ def _lift_words(q: Qualifiers, no_lift: list[_Fired]) -> dict[str, list[str]]:
 
 
 def _apply_steps(verdict: str, steps: list[_Fired], reasons: list[str]) -> str:
-    """One step down for each kind of over-reach; every rule that fired is written down."""
+    """One step down per over-reach (§3.4 of the dry-needling reference), each on a line of its
+    own; the rules of one kind are one over-reach ("faster" on a row that shows no speed
+    benefit trips two speed rules but is one over-reach)."""
     if not steps:
         return verdict
-    kinds = []
+    start, kinds = verdict, []
     for f in steps:
-        reasons.append(f.reason())
-        if f.rule.kind not in kinds:
-            kinds.append(f.rule.kind)
-    new = _down(verdict, len(kinds))
-    if new != verdict:
-        reasons.append(f"{len(kinds)} step(s) down: {verdict} -> {new}")
-    return new
+        if f.rule.kind in kinds:
+            reasons.append(f"{f.reason()} (the same over-reach as above: no further step)")
+            continue
+        kinds.append(f.rule.kind)
+        verdict = _down(verdict)
+        reasons.append(f"{f.reason()} -> over-reach {len(kinds)}: {verdict}")
+    if verdict != start:
+        reasons.append(f"{len(kinds)} step(s) down: {start} -> {verdict}")
+    return verdict
 
 
 def _uncited_appeal(words: list[str]) -> bool:

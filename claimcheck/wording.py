@@ -20,7 +20,7 @@ from claimcheck.rules import CONCEPT_KINDS, Lexicon, bundled_dir
 from claimcheck.yamlio import SchemaError, check_keys, line_of, load_yaml, require
 
 WORDING_FILE = "wording.yaml"
-EFFECTS = ("unsupported", "supported", "step_down", "no_lift")
+EFFECTS = ("statement", "unsupported", "supported", "step_down", "no_lift")
 # Cues whose words can lift a verdict; a no_lift rule on one of them cancels just those words.
 LIFT_CUES = ("hedge", "limitation", "equivalence")
 QUALIFIER_FIELDS = tuple(f.name for f in fields(Qualifiers))
@@ -46,10 +46,11 @@ class Condition:
     entry: str | None = None  # "none" | "any"
     entry_verdict: tuple[str, ...] = ()
     entry_basis: tuple[str, ...] = ()
+    entry_concept: tuple[str, ...] = ()  # the matched entry's match lists name one of these
     human_signal: bool | None = None
     in_list: bool | None = None
     intervention: tuple[str, ...] = ()
-    unless: Condition | None = None
+    unless: tuple[Condition, ...] = ()  # the rule does not fire when any of these holds
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ WHEN_KEYS = {
     "entry",
     "entry_verdict",
     "entry_basis",
+    "entry_concept",
     "human_signal",
     "in_list",
     "intervention",
@@ -168,7 +170,7 @@ def _condition(node: Any, path: Path, where: str, lexicon: Lexicon | None) -> Co
             values[key] = tuple(dict.fromkeys(_norm(t) for t in _names(node, key, path, where)))
     if "cue_absent" in node:
         values["cue_absent"] = _names(node, "cue_absent", path, where, cues)
-    for key in ("concept", "concept_absent", "except"):
+    for key in ("concept", "concept_absent", "except", "entry_concept"):
         if key in node:
             values["except_" if key == "except" else key] = _names(node, key, path, where, concepts)
     if "concept_flag" in node:
@@ -191,7 +193,12 @@ def _condition(node: Any, path: Path, where: str, lexicon: Lexicon | None) -> Co
     if "intervention" in node:
         values["intervention"] = _names(node, "intervention", path, where, interventions)
     if "unless" in node:
-        values["unless"] = _condition(node["unless"], path, f"{where}.unless", lexicon)
+        raw = node["unless"]
+        items = raw if isinstance(raw, list) else [raw]
+        values["unless"] = tuple(
+            _condition(item, path, f"{where}.unless" + (f"[{i}]" if isinstance(raw, list) else ""), lexicon)
+            for i, item in enumerate(items)
+        )
     return Condition(**values)
 
 
@@ -415,6 +422,10 @@ def _fires(cond: Condition, ctx: _Context) -> tuple[bool, list[str]]:
         return False, []
     if cond.entry_basis and (entry is None or entry.basis not in cond.entry_basis):
         return False, []
+    if cond.entry_concept and (
+        entry is None or not any(c in entry.match_all or c in entry.match_any for c in cond.entry_concept)
+    ):
+        return False, []
     if cond.human_signal is not None and (entry is not None and entry.human_signal) != cond.human_signal:
         return False, []
     if cond.in_list is not None and ctx.claim.in_list != cond.in_list:
@@ -450,7 +461,7 @@ def _fires(cond: Condition, ctx: _Context) -> tuple[bool, list[str]]:
         shown[:0] = [f"'{w}'" for w in words[:3]]
     if any(ctx.cue_words(c) for c in cond.cue_absent):
         return False, []
-    if cond.unless is not None and _fires(cond.unless, ctx)[0]:
+    if any(_fires(other, ctx)[0] for other in cond.unless):
         return False, []
     return True, shown
 

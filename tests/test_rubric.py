@@ -12,12 +12,12 @@ def _finding(checker, text: str, evidence_id: str | None = None):
 
 
 def test_no_entry_is_unsupported_with_how_to_add_one(checker):
-    f = _finding(checker, "Bioresonance Therapy relieves back pain and boosts energy.")
+    f = _finding(checker, "Biophoton Therapy relieves back pain and boosts energy.")
     assert f.verdict == "unsupported"
     assert f.evidence_id is None
     assert "no substantiation on file" in f.reasons[0]
     assert any("rules/evidence/" in r for r in f.reasons)
-    assert "Bioresonance Therapy" in f.reasons[0]
+    assert "Biophoton Therapy" in f.reasons[0]
     assert f.suggestion
 
 

@@ -85,23 +85,23 @@ def test_serious_condition_is_cc103_from_the_data(rules_checker):
 
 
 def test_intervention_without_evidence_file_is_unsupported_and_named(rules_checker):
-    for f in _findings(rules_checker, "Bioresonance therapy relieves back pain."):
+    for f in _findings(rules_checker, "Biophoton therapy relieves back pain."):
         assert f.rule == "CC102"
         assert f.verdict == "unsupported"
         assert f.evidence_id is None
         assert f.reasons[0].startswith("no substantiation on file")
-        assert "Bioresonance therapy" in f.reasons[0] and "no evidence file" in f.reasons[0]
+        assert "Biophoton therapy" in f.reasons[0] and "no evidence file" in f.reasons[0]
         assert any("[no_substantiation]" in r for r in f.reasons)
 
 
 def test_sensory_claims_are_supported_even_without_an_evidence_file(rules_checker):
-    for f in _findings(rules_checker, "Bioresonance therapy is deeply relaxing and helps you unwind."):
+    for f in _findings(rules_checker, "Biophoton therapy is deeply relaxing and helps you unwind."):
         assert f.verdict == "supported"
         assert any("[sensory_wellbeing]" in r for r in f.reasons)
     # ... but not once a condition is named: that clause is a claim of its own, and unsupported.
-    found = _findings(rules_checker, "Bioresonance therapy is relaxing and relieves migraines.")
+    found = _findings(rules_checker, "Biophoton therapy is relaxing and relieves migraines.")
     assert {(f.claim.text, f.verdict) for f in found} == {
-        ("Bioresonance therapy is relaxing", "supported"),
+        ("Biophoton therapy is relaxing", "supported"),
         ("relieves migraines.", "unsupported"),
     }
 
@@ -128,7 +128,7 @@ def test_may_never_lifts_a_regulator_row_or_a_claim_without_evidence(rules_check
         assert any("[hedge]" in r for r in f.reasons)
     for f in _findings(rules_checker, "Reflexology may help with IBS."):
         assert f.verdict == "unsupported"
-    for f in _findings(rules_checker, "Bioresonance therapy may help back pain."):
+    for f in _findings(rules_checker, "Biophoton therapy may help back pain."):
         assert f.verdict == "unsupported"
         assert any("[hedge]" in r for r in f.reasons)
 
