@@ -315,13 +315,13 @@ class Run:
             from claimcheck.suppressions import apply_suppressions
 
             findings, comment_notices = apply_suppressions(result.path, result.source, findings, result.fmt)
-            notices += [f"{n.rule} line {n.line}, column {n.column}: {n.message}" for n in comment_notices]
+            notices = sorted([*notices, *comment_notices], key=lambda n: (n.line, n.column, n.rule))
         findings = [
             f
             for f in findings
             if rule_enabled(config, f.rule, result.path) and f.claim.confidence >= config.min_confidence
         ]
-        notices = [n for n in notices if rule_enabled(config, n.split(" ", 1)[0], result.path)]
+        notices = [n for n in notices if rule_enabled(config, n.rule, result.path)]
         if self.options.diff_base and not item.url and item.path != "-":
             from claimcheck.gitdiff import changed_lines
 
