@@ -152,6 +152,8 @@ def _check_html(report: Report) -> _Page:
     assert len(marks) == len(spans)
     owners = [i for a in marks for i in a["data-finding-ids"].split()]
     assert sorted(owners) == sorted(f"cc-f-{n}" for n in range(1, len(report.findings) + 1))
+    ids = [a["id"] for _, a in parsed.tags if "id" in a]
+    assert len(ids) == len(set(ids)), "element ids repeat"
     panels = {a["id"]: a for t, a in parsed.tags if "cc-panel" in a.get("class", "").split()}
     assert set(panels) == set(owners)
     assert all(panel["data-verdict"] in SEVERITY for panel in panels.values())

@@ -76,13 +76,15 @@ def _panel(fid: str, f: Finding, mark: str | None) -> dict:
     }
 
 
-def _file_view(index: int, result: FileResult, first_id: int) -> dict:
+def _file_view(index: int, result: FileResult, first_id: int, marks: list[int]) -> dict:
+    """One file's section; ``marks`` holds the number of the next mark and is advanced."""
     ids = [(f"cc-f-{first_id + i}", f) for i, f in enumerate(result.findings)]
     page = meta = None
     unplaced: list[Markup] = []
     owner: dict[str, str] = {}
     if result.source is not None:
-        view = page_view(result, ids)
+        view = page_view(result, ids, marks[0])
+        marks[0] = view.next_mark
         page, meta = Markup(page_html(view)), Markup(meta_html(view))
         unplaced, owner = [Markup(u) for u in view.unplaced], view.owner
     counts = {v: sum(1 for f in result.findings if f.verdict == v) for v in VERDICTS}
@@ -103,9 +105,9 @@ def _file_view(index: int, result: FileResult, first_id: int) -> dict:
 
 def render_html(report, title: str = "claimcheck report") -> str:
     """The report as one self-contained HTML page (summary, filters, the pages, panels)."""
-    files, next_id = [], 1
+    files, next_id, marks = [], 1, [1]
     for i, result in enumerate(report.files):
-        files.append(_file_view(i + 1, result, next_id))
+        files.append(_file_view(i + 1, result, next_id, marks))
         next_id += len(result.findings)
     findings = report.findings
     by_verdict = {v: sum(1 for f in findings if f.verdict == v) for v in _WORST_FIRST}

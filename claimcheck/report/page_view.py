@@ -56,6 +56,7 @@ class PageView:
     meta: list[Block]  # title, description, image texts, labels
     unplaced: list[str]  # marks for claims no unit holds
     owner: dict[str, str]  # finding id -> mark element id
+    next_mark: int = 1  # the number the next file's first mark takes
 
 
 def _esc(text: str) -> str:
@@ -112,9 +113,9 @@ def _nest(marks: list[Mark]) -> list[Mark]:
 
 
 class _Renderer:
-    def __init__(self, owner: dict[str, str]) -> None:
+    def __init__(self, owner: dict[str, str], first: int) -> None:
         self.owner = owner
-        self.count = 0
+        self.count = first - 1
 
     def text(self, text: str, lo: int, hi: int, faults: list[tuple[int, int, str]]) -> str:
         """text[lo:hi], escaped, with the words at fault in it underlined."""
@@ -155,8 +156,9 @@ class _Renderer:
         )
 
 
-def page_view(result: FileResult, ids: list[tuple[str, Finding]]) -> PageView:
-    """The reader's view of a checked file, with every finding's claim marked."""
+def page_view(result: FileResult, ids: list[tuple[str, Finding]], first_mark: int = 1) -> PageView:
+    """The reader's view of a checked file, with every finding's claim marked; marks are
+    numbered from ``first_mark`` (ids stay unique across the files of one report)."""
     units = _units(result)
     locate = _Locator(units)
     spans: dict[tuple[int, int], list[tuple[str, Finding]]] = {}
@@ -182,7 +184,7 @@ def page_view(result: FileResult, ids: list[tuple[str, Finding]]) -> PageView:
                 if a and b and a[0] == ui == b[0] and b[1] > a[1]:
                     faults.setdefault(ui, []).append((a[1], b[1], h.why))
     owner: dict[str, str] = {}
-    render = _Renderer(owner)
+    render = _Renderer(owner, first_mark)
     blocks, meta = [], []
     order = sorted(range(len(units)), key=lambda i: units[i].pieces[0].src_start if units[i].pieces else 0)
     for ui in order:
@@ -201,7 +203,7 @@ def page_view(result: FileResult, ids: list[tuple[str, Finding]]) -> PageView:
         text = m.findings[0].claim.text
         m.start, m.end = 0, len(text)
         loose.append(render.mark(text, m, []))
-    return PageView(blocks=blocks, meta=meta, unplaced=loose, owner=owner)
+    return PageView(blocks=blocks, meta=meta, unplaced=loose, owner=owner, next_mark=render.count + 1)
 
 
 def page_html(view: PageView) -> str:
