@@ -118,9 +118,13 @@ SCRIPT = """
       if (p && !p.hidden) { p.classList.add('cc-active'); first = first || p; }
     });
     if (first) {
+      // The panels column scrolls on its own beside the page: put the panel at its top.
       var column = first.closest('.cc-panels');
-      if (column) { column.scrollTop = first.offsetTop - column.offsetTop - 8; }
-      first.scrollIntoView({block: 'nearest'});
+      if (column && column.scrollHeight > column.clientHeight + 1) {
+        column.scrollTop += first.getBoundingClientRect().top - column.getBoundingClientRect().top - 6;
+      } else {
+        first.scrollIntoView({block: 'nearest'});
+      }
     }
   }
   function step(by) {
