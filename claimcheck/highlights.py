@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from claimcheck.records import QUALIFIER_FIELDS, Claim, Highlight
 from claimcheck.rules import Lexicon
@@ -59,13 +61,13 @@ FIGURE = re.compile(
     rf"\b(?:{_NUMBER}\s+{_UNIT}\b|\d[\d,.]*\s*(?:%|percent\b|per ?cent\b)|\d[\d,.]*\s+(?:in|out of)\s+\d[\d,.]*\b)",
     re.I,
 )
+_DURATION = re.compile(_UNIT + r"\Z", re.I)
 _QUOTED = re.compile(r"'([^']{2,60})'")
 _SHOWN = re.compile(r"\(([^()]*)\)\s*\Z")  # "label ('w1', 'w2')": the words the rule saw
 _TAG = re.compile(r"\[([a-z0-9_]+)\]")
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
     """A marked stretch of a claim's sentence, in source offsets."""
 
     start: int
@@ -88,42 +90,54 @@ class SentenceWords:
         return self.unit.to_source(self.offset + start, self.offset + end)
 
 
-def sentence_words(analyses: Iterable, wanted: set[tuple[int, int]], lexicon: Lexicon) -> dict:
-    """(claim start, claim end) -> SentenceWords, for the spans in ``wanted``. Reads the spaCy
-    spans of each analysis's sentence (offsets into the unit's text) and maps them to the
-    source; a span whose text does not line up is left out."""
+def sentence_words(analyses: Iterable, claims: Iterable[Claim], lexicon: Lexicon) -> dict:
+    """(claim start, claim end) -> SentenceWords for the sentences the claims were made from.
+    Reads the spaCy spans of each such sentence (offsets into the unit's text) and maps them
+    to the source. Only sentences whose text is a claim's are looked at: most are not claims."""
+    wanted: dict[str, set[tuple[int, int]]] = {}
+    for c in claims:
+        wanted.setdefault(c.text, set()).add((c.start, c.end))
     out: dict[tuple[int, int], SentenceWords] = {}
     for a in analyses:
         s = a.sentence
-        key = s.unit.to_source(s.start, s.end)
-        if key not in wanted or key in out:
+        keys = wanted.get(s.text)
+        if not keys:
             continue
-        text = s.unit.text
+        key = s.unit.to_source(s.start, s.end)
+        if key not in keys or key in out:
+            continue
+        text, unit = s.unit.text, s.unit
         words: list[Word] = []
         for span in [*s.concepts, *s.cues]:
-            lo, hi = span.start_char, span.end_char
-            if lo < s.start or hi > s.end or text[lo:hi] != span.text:
-                continue
             label = span.label_
             concept = lexicon.concepts.get(label)
-            kind = concept.kind if concept else "cue"
-            start, end = s.unit.to_source(lo, hi)
-            words.append(Word(start, end, label, kind, span.text))
+            if concept is None and label not in WHY:
+                continue  # a cue the highlights never show (claim verbs, filters)
+            lo, hi = span.start_char, span.end_char
+            if lo < s.start or hi > s.end:
+                continue
+            start, end = unit.to_source(lo, hi)
+            words.append(Word(start, end, label, concept.kind if concept else "cue", text[lo:hi]))
         for m in FIGURE.finditer(s.text):
-            why = "duration" if re.search(_UNIT + r"\Z", m.group(0), re.I) else "figure"
-            start, end = s.unit.to_source(s.start + m.start(), s.start + m.end())
+            why = "duration" if _DURATION.search(m.group(0)) else "figure"
+            start, end = unit.to_source(s.start + m.start(), s.start + m.end())
             words.append(Word(start, end, f"@{why}", "figure", m.group(0)))
-        out[key] = SentenceWords(words, s.unit, s.start)
+        out[key] = SentenceWords(words, unit, s.start)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _pattern(words: str) -> re.Pattern[str] | None:
+    parts = [re.escape(p) for p in re.findall(r"[\w']+|[^\w\s]", words)]
+    if not parts:
+        return None
+    return re.compile(r"(?<!\w)" + r"[\s\-]*".join(parts) + r"(?!\w)", re.I)
 
 
 def _find(words: str, text: str) -> list[tuple[int, int]]:
     """Where quoted words occur in a claim's text: case, spacing and hyphens may differ."""
-    parts = [re.escape(p) for p in re.findall(r"[\w']+|[^\w\s]", words)]
-    if not parts:
-        return []
-    pattern = r"(?<!\w)" + r"[\s\-]*".join(parts) + r"(?!\w)"
-    return [m.span() for m in re.finditer(pattern, text, re.I)]
+    pattern = _pattern(words)
+    return [m.span() for m in pattern.finditer(text)] if pattern else []
 
 
 def pick(

@@ -177,7 +177,7 @@ class Checker:
             at += n
             claims = self.extractor.build(item.analyses, probabilities)
             # The words the verdicts may turn on, read while the spaCy spans are alive.
-            words = sentence_words(item.analyses, {(c.start, c.end) for c in claims}, self.lexicon)
+            words = sentence_words(item.analyses, claims, self.lexicon)
             item.analyses = []  # let the spaCy docs go before the next document is judged
             yield self._judge(item.document, claims, words)
 
