@@ -573,3 +573,19 @@ def test_rule_docs_cover_every_code():
             assert url.startswith(("https://www.asa.org.uk/", "https://www.ftc.gov/")), url
         assert code in rules_md
     assert get_rule_doc("CC999") is None
+
+
+def test_quoted_words_are_as_the_claim_writes_them(checker):
+    result = checker.check_text("Dry needling is a drug-free, natural way to cure migraines.", "p.txt")
+    reasons = [r for f in result.findings for r in f.reasons]
+    assert any("'drug-free'" in r for r in reasons), reasons
+    assert not any("drug - free" in r for r in reasons)
+    assert "drug-free" in {h.text for f in result.findings for h in f.highlights}
+
+
+def test_example_page_has_no_repeated_findings(checker):
+    result = checker.check_file(str(REPO / "examples" / "clinic-page.md"))
+    keys = [(f.claim.start, f.claim.end, f.claim.claim_type) for f in result.findings]
+    assert len(keys) == len(set(keys))
+    lines = render_concise(Report(files=[result])).splitlines()
+    assert len(lines) == len(set(lines))
