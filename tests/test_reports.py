@@ -20,6 +20,7 @@ from claimcheck.report.full import render_concise, render_full, should_color, so
 from claimcheck.report.github import escape_data, escape_property, render_github, write_step_summary
 from claimcheck.report.html import render_html
 from claimcheck.report.markdown import citation_url, render_markdown, worst_first
+from claimcheck.report.page_view import Block, PageView, meta_html, page_html
 from claimcheck.report.sarif import fingerprint, render_sarif
 from claimcheck.report.text import render_text
 from claimcheck.rubric import RULE_CODES
@@ -589,3 +590,21 @@ def test_example_page_has_no_repeated_findings(checker):
     assert len(keys) == len(set(keys))
     lines = render_concise(Report(files=[result])).splitlines()
     assert len(lines) == len(set(lines))
+
+
+def test_html_unknown_units_and_claims_outside_the_shown_text():
+    view = PageView(
+        blocks=[Block("sidebar", 0, None, "aside &amp; more")],
+        meta=[Block("meta", 0, "og_note", "a note")],
+        unplaced=[],
+        owner={},
+    )
+    assert page_html(view) == '<p class="cc-unit-sidebar">aside &amp; more</p>'
+    assert "<dt>Og note</dt><dd>a note</dd>" in meta_html(view)
+    # A claim in text the page does not show (here inside <script>) still gets its mark.
+    source = "<p>Hello there.</p><script>Dry needling cures pain.</script>"
+    findings = [_finding(source, "Dry needling cures pain.", "unsupported")]
+    report = Report(files=[FileResult(path="s.html", findings=findings, source=source, fmt="html")])
+    _check_html(report)
+    page = render_html(report)
+    assert "Claims outside the text shown" in page and 'data-finding-ids="cc-f-1"' in page
