@@ -257,8 +257,7 @@ _DOCS = (
         "A suppression comment that no finding of the codes it names falls under: the claim was "
         "reworded or removed, the comment sits on the wrong line, or it names another code. The "
         "notice sits at the comment.",
-        "A stale comment hides nothing today but would silently hide a new claim written under it "
-        "tomorrow.",
+        "A stale comment hides nothing today but would silently hide a new claim written under it tomorrow.",
         "`<!-- claimcheck-disable-next-line CC2 -- reviewed -->` above a sentence with no mechanism claim.",
         "Delete the comment, or move it directly above the claim it is meant for and name that "
         "claim's code (`claimcheck check FILE -f concise` shows the codes).",
