@@ -3,12 +3,21 @@
 Why: a team adopting claimcheck on an existing site cannot fix 500 legacy claims before
 turning the gate on (ruff's --add-noqa and SARIF's partialFingerprints solve the same
 problem). A finding is identified by what it says, not where: the file, rule, claim type,
-evidence entry and the claim's normalised wording -- never the line number -- so adding a
+evidence entries and the claim's normalised wording -- never the line number -- so adding a
 paragraph above a claim does not make it "new", while rewording it does.
 
-The file is JSON: {"version": 1, "fingerprints": {"<sha256>": <count>}}. Counts keep
-multiplicity: if a page repeats the same claim twice and the baseline holds it once, the
-second copy is still reported.
+The file is JSON that a reviewer can read (version 2): one entry per accepted finding with
+its fingerprint beside the path, line, rule, claim type, verdict, evidence ids and the claim
+text, so a pull request that changes the baseline shows which claims were accepted:
+
+    {"version": 2, "generator": "claimcheck 0.2.0",
+     "findings": [{"fingerprint": "<sha256>", "path": "content/page.md", "line": 7,
+                   "rule": "CC101", "claim_type": "efficacy", "verdict": "unsupported",
+                   "evidence": ["dn.headache.migraine"], "text": "Dry needling cures migraines."}]}
+
+Only ``fingerprint`` is matched; the rest is for people. A claim repeated on a page is two
+entries, so the second copy is still reported when the baseline holds it once. Version 1
+files ({"version": 1, "fingerprints": {"<sha256>": <count>}}) are still read.
 """
 
 from __future__ import annotations
@@ -26,7 +35,8 @@ from typing import Any
 from claimcheck.fileio import write_atomic
 from claimcheck.records import Finding
 
-VERSION = 1
+VERSION = 2
+READABLE = (1, 2)
 
 
 class BaselineError(Exception):
@@ -51,16 +61,30 @@ def normalise_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def fingerprint(path: str, finding: Finding, root: Path | None = None) -> str:
-    """sha256 of (path, rule, claim type, evidence id, normalised claim text); no line numbers."""
+def _digest(path: str, finding: Finding, evidence: str, root: Path | None) -> str:
     parts = [
         normalise_path(path, root),
         finding.rule,
         finding.claim.claim_type,
-        finding.evidence_id or "",
+        evidence,
         normalise_text(finding.claim.text),
     ]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def fingerprint(path: str, finding: Finding, root: Path | None = None) -> str:
+    """sha256 of (path, rule, claim type, evidence ids, normalised claim text); no line numbers."""
+    return _digest(path, finding, ",".join(finding.evidence_ids), root)
+
+
+def _candidates(path: str, finding: Finding, root: Path | None) -> list[str]:
+    """The finding's fingerprint, then those a version 1 baseline held for it: one per
+    matched evidence entry (version 1 had one finding per entry)."""
+    ids = finding.evidence_ids
+    out = [fingerprint(path, finding, root)]
+    if len(ids) > 1:
+        out += [_digest(path, finding, i, root) for i in ids]
+    return out
 
 
 def fingerprints(report: Any, root: Path | None = None) -> Counter[str]:
@@ -72,20 +96,44 @@ def fingerprints(report: Any, root: Path | None = None) -> Counter[str]:
     return counts
 
 
+def entries(report: Any, root: Path | None = None) -> list[dict]:
+    """One readable entry per finding, in file order then position."""
+    out = []
+    for result in report.files:
+        for f in result.findings:
+            out.append(
+                {
+                    "fingerprint": fingerprint(result.path, f, root),
+                    "path": normalise_path(result.path, root),
+                    "line": f.line,
+                    "rule": f.rule,
+                    "claim_type": f.claim.claim_type,
+                    "verdict": f.verdict,
+                    "evidence": f.evidence_ids,
+                    "text": " ".join(f.claim.text.split()),
+                }
+            )
+    return out
+
+
 def write_baseline(report: Any, file: Path, root: Path | None = None) -> int:
-    """Write the report's fingerprints to file atomically; returns how many findings it holds."""
+    """Write the report's findings to file atomically; returns how many it holds."""
+    from claimcheck import __version__
+
     file = Path(file)
-    counts = fingerprints(report, root)
-    text = json.dumps({"version": VERSION, "fingerprints": dict(sorted(counts.items()))}, indent=2) + "\n"
+    found = entries(report, root)
+    lines = ",\n".join("    " + json.dumps(e, ensure_ascii=False) for e in found)
+    body = f"[\n{lines}\n  ]" if found else "[]"
+    text = f'{{\n  "version": {VERSION},\n  "generator": "claimcheck {__version__}",\n  "findings": {body}\n}}\n'
     try:
         write_atomic(file, text)
     except OSError as exc:
         raise BaselineError(f"{file}: cannot write ({exc.strerror or exc})") from None
-    return sum(counts.values())
+    return len(found)
 
 
 def load_baseline(file: Path) -> dict[str, int]:
-    """Read a baseline file: fingerprint -> count. BaselineError on any problem."""
+    """Read a baseline file (version 1 or 2): fingerprint -> count. BaselineError on any problem."""
     file = Path(file)
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
@@ -97,16 +145,34 @@ def load_baseline(file: Path) -> dict[str, int]:
         raise BaselineError(f"{file}: not UTF-8 (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{file}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    if not isinstance(data, dict) or data.get("version") != VERSION:
+    if not isinstance(data, dict) or data.get("version") not in READABLE:
         found = data.get("version") if isinstance(data, dict) else type(data).__name__
-        raise BaselineError(f"{file}: not a claimcheck baseline (expected version {VERSION}, found {found!r})")
+        raise BaselineError(f"{file}: not a claimcheck baseline (expected version 1 or 2, found {found!r})")
+    if data["version"] == 2:
+        return _load_v2(file, data)
     prints = data.get("fingerprints")
     if not isinstance(prints, dict):
         raise BaselineError(f"{file}: 'fingerprints' must be an object of fingerprint: count")
     for key, count in prints.items():
-        if not re.fullmatch(r"[0-9a-f]{64}", key) or isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        if not _SHA.fullmatch(key) or isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise BaselineError(f"{file}: fingerprints[{key!r}]: expected a sha256 key and a count of at least 1")
     return dict(prints)
+
+
+_SHA = re.compile(r"[0-9a-f]{64}")
+
+
+def _load_v2(file: Path, data: dict) -> dict[str, int]:
+    items = data.get("findings")
+    if not isinstance(items, list):
+        raise BaselineError(f"{file}: 'findings' must be a list of entries")
+    counts: Counter[str] = Counter()
+    for i, item in enumerate(items):
+        key = item.get("fingerprint") if isinstance(item, dict) else None
+        if not isinstance(key, str) or not _SHA.fullmatch(key):
+            raise BaselineError(f"{file}: findings[{i}]: expected an entry with a sha256 'fingerprint'")
+        counts[key] += 1
+    return dict(counts)
 
 
 def filter_new(report: Any, baseline: dict[str, int], root: Path | None = None) -> int:
@@ -116,8 +182,8 @@ def filter_new(report: Any, baseline: dict[str, int], root: Path | None = None) 
     for result in report.files:
         kept: list[Finding] = []
         for finding in result.findings:
-            fp = fingerprint(result.path, finding, root)
-            if remaining[fp] > 0:
+            fp = next((c for c in _candidates(result.path, finding, root) if remaining[c] > 0), None)
+            if fp is not None:
                 remaining[fp] -= 1
                 matched += 1
             else:

@@ -24,15 +24,21 @@ from typing import Any
 
 from claimcheck import __version__, fastjson
 from claimcheck.fileio import write_atomic
-from claimcheck.records import Citation, Claim, FileResult, Finding, Qualifiers
+from claimcheck.records import Citation, Claim, EvidenceMatch, FileResult, Finding, Highlight, Notice, Qualifiers
 
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by claimcheck.\n"
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
-ENTRY_VERSION = 2  # 2: claims, citations and reasons stored once per entry, by index
-FINDING_SCALARS = tuple(f.name for f in dataclasses.fields(Finding) if f.name not in ("claim", "citations", "reasons"))
+ENTRY_VERSION = 3  # 2: claims, citations and reasons stored once per entry, by index; 3: evidence, highlights, notices
+FINDING_SCALARS = tuple(
+    f.name
+    for f in dataclasses.fields(Finding)
+    if f.name not in ("claim", "citations", "reasons", "evidence", "highlights")
+)
+
+_MATCH_SCALARS = tuple(f.name for f in dataclasses.fields(EvidenceMatch) if f.name not in ("reasons", "citations"))
 
 
 def result_to_dict(result: FileResult) -> dict[str, Any]:
@@ -60,11 +66,20 @@ def result_to_dict(result: FileResult) -> dict[str, Any]:
             ref("citation", c.__dict__, json.dumps(c.__dict__, sort_keys=True)) for c in finding.citations
         ]
         row["reasons"] = [ref("reason", r, r) for r in finding.reasons]
+        row["evidence"] = [
+            {
+                **{k: getattr(e, k) for k in _MATCH_SCALARS},
+                "reasons": [ref("reason", r, r) for r in e.reasons],
+                "citations": [ref("citation", c.__dict__, json.dumps(c.__dict__, sort_keys=True)) for c in e.citations],
+            }
+            for e in finding.evidence
+        ]
+        row["highlights"] = [[h.start, h.end, h.why, h.text] for h in finding.highlights]
         findings.append(row)
     return {
         "path": result.path,
         "error": result.error,
-        "notices": list(result.notices),
+        "notices": [[n.rule, n.message, n.line, n.column] for n in result.notices],
         "source": result.source,
         "fmt": result.fmt,
         "findings": findings,
@@ -85,11 +100,21 @@ def result_from_dict(d: dict[str, Any]) -> FileResult:
             claim=claims[f["claim"]],
             citations=[citations[i] for i in f["citations"]],
             reasons=[reasons[i] for i in f["reasons"]],
+            evidence=[
+                EvidenceMatch(
+                    **{k: e[k] for k in _MATCH_SCALARS},
+                    reasons=[reasons[i] for i in e["reasons"]],
+                    citations=[citations[i] for i in e["citations"]],
+                )
+                for e in f["evidence"]
+            ],
+            highlights=[Highlight(*h) for h in f["highlights"]],
         )
         for f in d["findings"]
     ]
+    notices = [Notice(*n) for n in d["notices"]]
     return FileResult(
-        path=d["path"], error=d["error"], notices=d["notices"], source=d["source"], fmt=d["fmt"], findings=findings
+        path=d["path"], error=d["error"], notices=notices, source=d["source"], fmt=d["fmt"], findings=findings
     )
 
 

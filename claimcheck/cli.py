@@ -49,6 +49,12 @@ class FailOn(StrEnum):
 FAIL_LEVEL = {"unsupported": 2, "mixed": 1, "any": 0, "never": 99}
 
 
+class MinVerdict(StrEnum):
+    supported = "supported"
+    mixed = "mixed"
+    unsupported = "unsupported"
+
+
 def _error(message: str) -> None:
     typer.echo(f"claimcheck: error: {message}", err=True)
 
@@ -111,7 +117,16 @@ def check(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file (atomically).")
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Text format: show suggestions.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Text format: every reason in full and the suggestion.")
+    ] = False,
+    min_verdict: Annotated[
+        MinVerdict | None,
+        typer.Option(
+            help="List findings at or above this verdict; json and html list every finding "
+            "[default: mixed, so supported claims are left out]."
+        ),
+    ] = None,
     min_confidence: Annotated[
         float | None, typer.Option(min=0.0, max=1.0, help="Drop findings whose claim confidence is below this.")
     ] = None,
@@ -144,8 +159,9 @@ def check(
 ) -> None:
     """Check files for health claims and report a verdict for each."""
     from claimcheck.records import worst
-    from claimcheck.report import render_pieces
+    from claimcheck.report import render_pieces, shown
     from claimcheck.report.full import should_color
+    from claimcheck.report.markdown import counts_line
 
     if stdin_format not in ("text", "markdown", "html"):
         _error(f"--stdin-format: {stdin_format!r} is not one of text, markdown, html")
@@ -160,6 +176,7 @@ def check(
             "fail_on": fail_on.value if fail_on else None,
             "min_confidence": min_confidence,
             "format": output_format.value if output_format else None,
+            "min_verdict": min_verdict.value if min_verdict else None,
         },
         use_model=None if model else False,
         model_dir=model_dir,
@@ -172,11 +189,15 @@ def check(
         baseline=baseline,
         show_progress=progress,
         explicit_format=output_format.value if output_format else None,
+        exclude_paths=(output,) if output else (),
     )
     report, settings = run.report, run.settings
     fmt = _chosen_format(output_format.value if output_format else None, settings, output)
     color = output is None and fmt == "full" and should_color(sys.stdout)
-    pieces = render_pieces(report, fmt, verbose=verbose, color=color)
+    view = shown(report, fmt, settings.min_verdict)
+    pieces = render_pieces(view, fmt, verbose=verbose, color=color)
+    for skipped in run.skipped:
+        typer.echo(f"claimcheck: skipped {skipped}: a report or baseline written by claimcheck", err=True)
     for result in report.errors:
         _error(result.error or "")
     if run.baseline_matched is not None:
@@ -189,7 +210,7 @@ def check(
         from claimcheck.report.github import write_step_summary
 
         try:
-            write_step_summary(report)
+            write_step_summary(view)
         except OSError as exc:
             _error(f"GITHUB_STEP_SUMMARY: cannot write ({exc.strerror or exc})")
     if output:
@@ -198,6 +219,7 @@ def check(
         except OSError as exc:
             _error(f"{output}: cannot write ({exc.strerror or exc})")
             raise typer.Exit(2) from None
+        typer.echo(f"claimcheck: wrote {output} ({fmt} report: {counts_line(view)})", err=True)
     else:
         sys.stdout.writelines(pieces)
     if report.errors:

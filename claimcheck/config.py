@@ -5,7 +5,8 @@ file, unknown keys are errors) and proselint's "dump-config" answer to "why isn'
 setting applied" -- so every value remembers where it came from.
 
 Keys (TOML spelling; the snake_case spelling is accepted too): evidence, select, ignore,
-per-file-ignores, include, exclude, fail-on, min-confidence, format (alias output-format).
+per-file-ignores, include, exclude, fail-on, min-confidence, format (alias output-format),
+min-verdict.
 
 Rule selection (``rule_enabled``): a code is enabled when the longest entry of ``select``
 that is a prefix of it is longer than the longest such entry of ``ignore``; at equal
@@ -38,6 +39,7 @@ from typing import Any
 from claimcheck.report import FORMATS  # one list: a format is valid here once it can be rendered
 
 FAIL_ON = ("unsupported", "mixed", "any", "never")
+MIN_VERDICT = ("supported", "mixed", "unsupported")
 DEFAULT_INCLUDE = ["**/*.md", "**/*.markdown", "**/*.html", "**/*.htm", "**/*.txt"]
 CODE_RE = re.compile(r"^CC\d{0,3}$")
 
@@ -57,6 +59,7 @@ class Config:
     fail_on: str = "unsupported"
     min_confidence: float = 0.0
     format: str = "text"
+    min_verdict: str = "mixed"  # findings below it are not listed (json and html list all)
     sources: dict[str, str] = field(default_factory=lambda: dict.fromkeys(_FIELDS, "default"))
     root: Path | None = None  # the config file's folder: globs are relative to it
     path: Path | None = None  # the config file itself
@@ -136,8 +139,8 @@ def _validate(name: str, value: Any, where: str, base: Path) -> Any:
         if not isinstance(value, dict):
             raise ConfigError(f"{where}: expected a table of glob = [codes], got {_toml(value)}")
         return {glob: _str_list(codes, f"{where}.{json.dumps(glob)}", codes=True) for glob, codes in value.items()}
-    if name in ("fail_on", "format"):
-        allowed = FAIL_ON if name == "fail_on" else FORMATS
+    if name in ("fail_on", "format", "min_verdict"):
+        allowed = {"fail_on": FAIL_ON, "format": FORMATS, "min_verdict": MIN_VERDICT}[name]
         if not isinstance(value, str) or value not in allowed:
             raise ConfigError(f"{where}: {_toml(value)} is not one of {', '.join(allowed)}")
         return value

@@ -20,7 +20,8 @@ from claimcheck.declared import read_declarations, with_declared
 from claimcheck.documents import SUFFIX_FORMATS, InputError, parse, read_path
 from claimcheck.evidence import EvidenceBase
 from claimcheck.extract import ClaimExtractor
-from claimcheck.records import Document, FileResult, Finding, Report
+from claimcheck.highlights import pick, sentence_words
+from claimcheck.records import SEVERITY, Document, EvidenceMatch, FileResult, Finding, Notice, Report
 from claimcheck.rubric import judge
 from claimcheck.rules import Lexicon, bundled_dir, load_lexicon
 from claimcheck.suggest import removal_advice
@@ -60,7 +61,8 @@ class Checker:
         evidence_dirs = [Path(d) for d in evidence_dirs]
         # Interventions that the extra evidence files declare join the lexicon for this Checker.
         self.lexicon: Lexicon = with_declared(load_lexicon(self.rules_dir), read_declarations(evidence_dirs))
-        wording_rules(self.lexicon)  # validated now: a broken wording.yaml stops the run before any file
+        # Validated now: a broken wording.yaml stops the run before any file.
+        self._rule_cues = {rule.id: rule.when.cue for rule in wording_rules(self.lexicon)}
         self.evidence = EvidenceBase.load(
             evidence_dirs,
             known_concepts=set(self.lexicon.concepts),
@@ -192,8 +194,10 @@ class Checker:
             probabilities = rows[at : at + n] if rows is not None and n else None
             at += n
             claims = self.extractor.build(item.analyses, probabilities)
+            # The words the verdicts may turn on, read while the spaCy spans are alive.
+            words = sentence_words(item.analyses, claims, self.lexicon)
             item.analyses = []  # let the spaCy docs go before the next document is judged
-            yield self._judge(item.document, claims)
+            yield self._judge(item.document, claims, words)
 
     def _score(self, analyses: list) -> list | None:
         """The model's probability rows for analyses, in order (None: no model). Scored in
@@ -206,45 +210,106 @@ class Checker:
             rows.extend(self.model.predict_proba([a.sentence.text for a in chunk], [a.features() for a in chunk]))
         return rows
 
-    def _judge(self, document: Document, all_claims: list) -> FileResult:
-        claims = [c for c in all_claims if c.confidence >= self.min_confidence]
+    def _judge(self, document: Document, all_claims: list, words: dict | None = None) -> FileResult:
+        """One finding per (claim span, claim type): every matched evidence entry judged by
+        the rubric, worst first; the finding's verdict is the worst of theirs."""
+        groups: dict[tuple[int, int, str], list] = {}
+        for claim in all_claims:
+            if claim.confidence >= self.min_confidence:
+                groups.setdefault((claim.start, claim.end, claim.claim_type), []).append(claim)
         findings: list[Finding] = []
-        notices: list[str] = []
-        for claim in claims:
-            entries = self.evidence.match(claim.intervention, claim.claim_type, set(claim.concepts))
-            if not entries and claim.sentence_concepts:
-                entries = self.evidence.match(claim.intervention, claim.claim_type, set(claim.sentence_concepts))
-            has_file = self.evidence.has_intervention(claim.intervention)
-            for entry in entries or [None]:
-                judgement = judge(claim, entry, self.lexicon, has_file)
-                finding = Finding(
-                    rule=judgement.rule,
-                    claim=claim,
-                    verdict=judgement.verdict,
-                    # Interned: the same reason text recurs across the findings of a large run.
-                    reasons=[sys.intern(reason) for reason in judgement.reasons],
-                    suggestion=self._keep_to_the_claim(judgement.suggestion, claim, entry),
-                    evidence_id=entry.id if entry else None,
-                    evidence_topic=entry.topic if entry else None,
-                    certainty=entry.certainty if entry else None,
-                    citations=list(entry.citations) if entry else [],
-                )
-                finding.line, finding.column = document.line_col(claim.start)
-                finding.end_line, finding.end_column = document.line_col(claim.end)
-                if entry is not None and entry.is_stale(self.today):
-                    notices.append(
-                        f"{STALE_RULE} evidence {entry.id} was last reviewed "
-                        f"{entry.last_reviewed.isoformat()} (over 24 months ago)"
+        stale: dict[str, tuple[tuple[int, int], str]] = {}
+        for group in groups.values():
+            judged = []  # (judgement, entry), in the evidence base's order
+            seen: set[str | None] = set()
+            for claim in group:
+                entries = self.evidence.match(claim.intervention, claim.claim_type, set(claim.concepts))
+                if not entries and claim.sentence_concepts:
+                    # A clause that lost its topic to the split: the sentence's concepts say it.
+                    entries = self.evidence.match(claim.intervention, claim.claim_type, set(claim.sentence_concepts))
+                has_file = self.evidence.has_intervention(claim.intervention)
+                for entry in entries or [None]:
+                    key = entry.id if entry else None
+                    if key not in seen:
+                        seen.add(key)
+                        judgement = judge(claim, entry, self.lexicon, has_file)
+                        judgement.suggestion = self._keep_to_the_claim(judgement.suggestion, claim, entry)
+                        judged.append((judgement, entry))
+            order = sorted(range(len(judged)), key=lambda i: -SEVERITY[judged[i][0].verdict])
+            judged = [judged[i] for i in order]
+            finding = self._finding(group[0], judged, (words or {}).get((group[0].start, group[0].end)))
+            finding.line, finding.column = document.line_col(finding.claim.start)
+            finding.end_line, finding.end_column = document.line_col(finding.claim.end)
+            for _, entry in judged:
+                if entry is not None and entry.is_stale(self.today) and entry.id not in stale:
+                    message = (
+                        f"evidence {entry.id} was last reviewed {entry.last_reviewed.isoformat()} (over 24 months ago)"
                     )
-                findings.append(finding)
-        findings.sort(key=lambda f: (f.claim.start, f.claim.end, f.rule, f.evidence_id or ""))
+                    stale[entry.id] = ((finding.line, finding.column), message)
+            findings.append(finding)
+        findings.sort(key=lambda f: (f.claim.start, f.claim.end, f.rule, f.claim.claim_type))
+        notices = [Notice(STALE_RULE, message, line, column) for (line, column), message in sorted(stale.values())]
         return FileResult(
             path=document.path,
             findings=findings,
-            notices=sorted(set(notices)),
+            notices=notices,
             source=document.source,
             fmt=document.fmt,
         )
+
+    def _finding(self, claim, judged: list, words) -> Finding:
+        """The finding for one claim from its judgements, worst first."""
+        first, entry = judged[0]
+        matches = [
+            EvidenceMatch(
+                id=e.id,
+                topic=e.topic,
+                certainty=e.certainty,
+                entry_verdict=e.verdict,
+                verdict=j.verdict,
+                rule=j.rule,
+                # Interned: the same reason text recurs across the findings of a large run.
+                reasons=[sys.intern(r) for r in j.reasons],
+                suggestion=j.suggestion,
+                citations=list(e.citations),
+            )
+            for j, e in judged
+            if e is not None
+        ]
+        reasons = combined_reasons([j.reasons for j, _ in judged], first.verdict)
+        highlights = []
+        if words is not None:
+            concepts = {c for _, e in judged if e is not None for c in (*e.match_all, *e.match_any)}
+            highlights = pick(claim, words.words, concepts, reasons, self.lexicon, self._rule_cues, words.to_source)
+        return Finding(
+            rule=first.rule,
+            claim=claim,
+            verdict=first.verdict,
+            reasons=[sys.intern(r) for r in reasons],
+            suggestion=first.suggestion,
+            evidence_id=entry.id if entry else None,
+            evidence_topic=entry.topic if entry else None,
+            certainty=entry.certainty if entry else None,
+            citations=list(entry.citations) if entry else [],
+            evidence=matches,
+            highlights=highlights,
+        )
+
+
+def combined_reasons(blocks: list[list[str]], verdict: str) -> list[str]:
+    """Every rubric step of every judgement (worst first), each wording step once, then the
+    verdict. One judgement's reasons are returned as they are."""
+    if len(blocks) == 1:
+        return list(blocks[0])
+    out: list[str] = []
+    for block in blocks:
+        for reason in block:
+            if reason.startswith("verdict: "):
+                continue
+            if reason not in out or " step(s) down: " in reason:
+                out.append(reason)
+    out.append(f"verdict: {verdict}")
+    return out
 
 
 def _targets(lexicon: Lexicon, doc) -> frozenset[str]:

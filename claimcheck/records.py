@@ -7,6 +7,7 @@ previous stage's records and never reaches back, so any stage can be tested alon
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from itertools import accumulate
@@ -179,8 +180,41 @@ class Citation:
 
 
 @dataclass(slots=True)
+class Highlight:
+    """Words inside a claim that the verdict turns on: ``source[start:end]`` is ``text``.
+
+    ``why`` names what they are: certainty, magnitude, speed, duration, population, figure,
+    hedge, condition, mechanism, safety, comparator, natural, research, testimonial, ...
+    """
+
+    start: int
+    end: int
+    why: str
+    text: str
+
+
+@dataclass(slots=True)
+class EvidenceMatch:
+    """One evidence entry a claim matched, and what the rubric made of the claim against it."""
+
+    id: str
+    topic: str
+    certainty: str
+    entry_verdict: str  # the entry's own verdict, before the wording moved it
+    verdict: str  # the rubric's verdict for this claim against this entry
+    rule: str
+    reasons: list[str]
+    suggestion: str | None = None
+    citations: list[Citation] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Finding:
-    """A claim with its verdict, the reasons for it and the evidence behind it."""
+    """One claim of one type at one span: the combined verdict (the worst of its matched
+    evidence entries'), every rubric step, the entries worst first and the words at fault.
+
+    ``evidence_id``, ``evidence_topic``, ``certainty`` and ``citations`` describe the worst
+    entry (the first of ``evidence``); a finding with no entry on file has none."""
 
     rule: str
     claim: Claim
@@ -195,14 +229,96 @@ class Finding:
     column: int = 1
     end_line: int = 1
     end_column: int = 1
+    evidence: list[EvidenceMatch] = field(default_factory=list)
+    highlights: list[Highlight] = field(default_factory=list)
+
+    @property
+    def matched(self) -> list[EvidenceMatch]:
+        """Every matched entry, worst first. A finding made by hand with only ``evidence_id``
+        set has that one entry, judged as the finding is."""
+        if self.evidence or not self.evidence_id:
+            return self.evidence
+        entry = EvidenceMatch(
+            id=self.evidence_id,
+            topic=self.evidence_topic or "",
+            certainty=self.certainty or "",
+            entry_verdict=self.verdict,
+            verdict=self.verdict,
+            rule=self.rule,
+            reasons=self.reasons,
+            suggestion=self.suggestion,
+            citations=self.citations,
+        )
+        return [entry]
+
+    @property
+    def evidence_ids(self) -> list[str]:
+        """Every matched entry's id, worst first."""
+        return [e.id for e in self.matched]
 
     @property
     def message(self) -> str:
-        """One line for terminals: what decided the verdict."""
-        if not self.evidence_id:
-            return self.reasons[0]
-        steps = [r for r in self.reasons if not r.startswith(("verdict:", "evidence "))]
-        return steps[0] if steps else f"{self.evidence_topic}: {self.certainty} certainty evidence"
+        """One line for terminals and editors: every wording step, short, then the evidence
+        entries with what the wording made of each ("dn.x (mixed -> unsupported)")."""
+        steps = [r for r in short_reasons(self.reasons) if not r.startswith("evidence ") and " step(s) down: " not in r]
+        matched = self.matched
+        if matched:
+            shown = [
+                e.id + (f" ({e.entry_verdict} -> {e.verdict})" if e.entry_verdict != e.verdict else f" ({e.verdict})")
+                for e in matched
+            ]
+            steps.append("evidence " + ", ".join(shown))
+        return "; ".join(steps) or f"verdict: {self.verdict}"
+
+
+_TAG = re.compile(r"\s\[[a-z0-9_]+\]")
+
+
+def short_reason(reason: str) -> str | None:
+    """A rubric step cut to what it says about this claim; None for the closing verdict line
+    and for the how-to-fix line of a claim with no evidence (its first line says it).
+
+    A wording rule writes "label (words): explanation [rule_id]", plus " -> verdict" when it
+    decides the verdict: kept as "label (words) [rule_id] -> verdict". An evidence line keeps
+    its id, verdict and certainty (the scope is in the evidence entry). Other steps are kept."""
+    if reason.startswith("verdict: "):
+        return None
+    if reason.startswith("evidence ") and "; scope: " in reason:
+        head = reason.split("; scope: ", 1)[0]
+        ident, _, rest = head.partition(" (")
+        return f"{ident}: {rest.rsplit('): ', 1)[-1]}" if "): " in rest else head
+    tag = _TAG.search(reason)
+    if not tag:
+        return reason
+    after = reason[tag.end() :]
+    if after.startswith(";"):
+        return None
+    label = reason[: tag.start()].split(": ", 1)[0]
+    return f"{label} {tag.group(0).strip()}{after.rstrip()}"
+
+
+def short_reasons(reasons: list[str]) -> list[str]:
+    """The steps of ``reasons`` as ``short_reason`` writes them, repeats dropped."""
+    out: list[str] = []
+    for reason in reasons:
+        short = short_reason(reason)
+        if short and short not in out:
+            out.append(short)
+    return out
+
+
+@dataclass(slots=True)
+class Notice:
+    """A finding about something other than a claim: a suppression comment (CC902-CC904),
+    stale evidence (CC901). 1-based line and column of what it is about."""
+
+    rule: str
+    message: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}: {self.rule} {self.message}"
 
 
 @dataclass
@@ -210,7 +326,7 @@ class FileResult:
     path: str
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
-    notices: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     source: str | None = None  # the decoded source, for reports that show the page itself
     fmt: str | None = None  # "text" | "markdown" | "html"
 
@@ -220,6 +336,8 @@ class Report:
     """The results of one run, file by file, in input order."""
 
     files: list[FileResult] = field(default_factory=list)
+    # Findings left out of this view by --min-verdict, by verdict (the run itself has them).
+    hidden: dict[str, int] = field(default_factory=dict)
 
     @property
     def findings(self) -> list[Finding]:

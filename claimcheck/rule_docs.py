@@ -235,6 +235,48 @@ _DOCS = (
         "`claimcheck evidence validate`.",
         (f"FTC Health Products Compliance Guidance (Dec 2022): {_FTC}",),
     ),
+    RuleDoc(
+        "CC902",
+        "suppression-without-reason",
+        "Tool notice: a suppression comment gives no reason",
+        "A `claimcheck-disable-next-line`, `claimcheck-disable` or `claimcheck-disable-file` comment "
+        "with nothing after `--` (or an em dash). The comment still suppresses what it names; the "
+        "notice sits at the comment's line and column.",
+        "A suppression is a decision to publish a claim the tool flagged. Without a reason on "
+        "record nobody can later tell a legal sign-off from a silenced warning, and such comments "
+        "pile up unreviewed.",
+        "`<!-- claimcheck-disable-next-line CC101 -->` above a claim.",
+        "Say why the claim may stay, after `--`: `<!-- claimcheck-disable-next-line CC101 -- quoted "
+        "from the NICE guideline, reviewed by legal 2024-05 -->`.",
+        (f"CAP advice on substantiation for health claims: {_AO_SUBSTANTIATION}",),
+    ),
+    RuleDoc(
+        "CC903",
+        "unused-suppression",
+        "Tool notice: a suppression comment suppresses nothing",
+        "A suppression comment that no finding of the codes it names falls under: the claim was "
+        "reworded or removed, the comment sits on the wrong line, or it names another code. The "
+        "notice sits at the comment.",
+        "A stale comment hides nothing today but would silently hide a new claim written under it tomorrow.",
+        "`<!-- claimcheck-disable-next-line CC2 -- reviewed -->` above a sentence with no mechanism claim.",
+        "Delete the comment, or move it directly above the claim it is meant for and name that "
+        "claim's code (`claimcheck check FILE -f concise` shows the codes).",
+        (f"CAP advice on substantiation for health claims: {_AO_SUBSTANTIATION}",),
+    ),
+    RuleDoc(
+        "CC904",
+        "malformed-suppression",
+        "Tool notice: a suppression comment names something that is not a rule code",
+        "A suppression comment with a word where a rule code or prefix belongs (`CC`, `CC1`, "
+        "`CC101`), usually a reason written without the `--` in front of it. The whole comment is "
+        "ignored rather than guessed at, so the findings under it are still reported.",
+        "Guessing which part of a malformed comment is a code could suppress more than the "
+        "reviewer meant; ignoring it keeps every claim visible until the comment is fixed.",
+        "`<!-- claimcheck-disable-next-line CC101 because testimonial -->`",
+        "Put the reason after `--`: `<!-- claimcheck-disable-next-line CC101 -- a patient's own "
+        "words, marked as a testimonial -->`.",
+        (f"CAP advice on substantiation for health claims: {_AO_SUBSTANTIATION}",),
+    ),
 )
 
 RULES: dict[str, RuleDoc] = {d.code: d for d in _DOCS}

@@ -59,6 +59,7 @@ class RunOptions:
     baseline: Path | None = None
     today: dt.date | None = None
     url_timeout: float = 10.0  # seconds to wait for a URL
+    exclude_paths: tuple[Path, ...] = ()  # never checked: the report this run writes (-o)
 
 
 @dataclass
@@ -67,6 +68,7 @@ class RunResult:
     settings: Config  # the configuration of the working directory: fail-on, format
     cache_hits: int = 0
     baseline_matched: int | None = None
+    skipped: list[str] = field(default_factory=list)  # named inputs that are claimcheck's own reports
 
 
 @dataclass
@@ -87,6 +89,8 @@ class Run:
         self.resolver = ConfigResolver(options.config, **options.overrides)
         self.today = options.today or dt.date.today()
         self._checkers: dict[tuple[str, ...], Checker] = {}
+        self.skipped: list[str] = []  # named files left out: claimcheck's own reports
+        self._excluded = {_resolved(str(p)) for p in options.exclude_paths}
 
     # -- inputs ------------------------------------------------------------------------
 
@@ -127,16 +131,26 @@ class Run:
                     if f.parent not in folders:
                         folders[f.parent] = _resolved(str(f.parent))
                     resolved = folders[f.parent] / f.name
-                if is_included(config, f, resolved=resolved):
+                if is_included(config, f, resolved=resolved) and not self._own_output(f, resolved):
                     found.append(_Input(str(f), config))
             if not found:
                 known = ", ".join(sorted(SUFFIX_FORMATS))
                 yield _Input(raw, self.resolver.for_path(p), error=f"{raw}: no files to check here ({known})")
             yield from found
+        elif p.is_file() and self._own_output(p, None):
+            self.skipped.append(raw)
         elif p.exists() or p.is_symlink():
             yield _Input(raw, self.resolver.for_path(p))
         else:
             yield _Input(raw, self.resolver.for_path(Path.cwd()), error=f"{raw}: no such file or directory")
+
+    def _own_output(self, path: Path, resolved: Path | None) -> bool:
+        """A report or baseline claimcheck wrote (this run's -o file, or one with our marker)."""
+        from claimcheck.report import is_report_file
+
+        if self._excluded and (resolved or _resolved(str(path))) in self._excluded:
+            return True
+        return is_report_file(path)
 
     def _changed_only(self, items: list[_Input]) -> list[_Input]:
         from claimcheck.gitdiff import changed_files
@@ -199,7 +213,7 @@ class Run:
             if cache is not None and keys[i] and not result.error:
                 cache.put(keys[i], result)
         report = Report(files=[self._filter(item, result) for item, result in zip(items, raw, strict=True) if result])
-        run = RunResult(report=report, settings=self.settings(), cache_hits=hits)
+        run = RunResult(report=report, settings=self.settings(), cache_hits=hits, skipped=list(self.skipped))
         if self.options.baseline is not None:
             from claimcheck.baseline import filter_new, load_baseline
 
@@ -315,13 +329,13 @@ class Run:
             from claimcheck.suppressions import apply_suppressions
 
             findings, comment_notices = apply_suppressions(result.path, result.source, findings, result.fmt)
-            notices += [f"{n.rule} line {n.line}, column {n.column}: {n.message}" for n in comment_notices]
+            notices = sorted([*notices, *comment_notices], key=lambda n: (n.line, n.column, n.rule))
         findings = [
             f
             for f in findings
             if rule_enabled(config, f.rule, result.path) and f.claim.confidence >= config.min_confidence
         ]
-        notices = [n for n in notices if rule_enabled(config, n.split(" ", 1)[0], result.path)]
+        notices = [n for n in notices if rule_enabled(config, n.rule, result.path)]
         if self.options.diff_base and not item.url and item.path != "-":
             from claimcheck.gitdiff import changed_lines
 

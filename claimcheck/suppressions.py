@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from claimcheck.documents import format_for
-from claimcheck.records import Finding
+from claimcheck.records import Finding, Notice
 
 NO_REASON = "CC902"
 UNUSED = "CC903"
@@ -39,20 +39,6 @@ MALFORMED = "CC904"
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _DIRECTIVE = re.compile(r"\s*claimcheck-(disable-next-line|disable-file|disable|enable)(?=[\s,]|\Z)(.*)\Z", re.S)
 _CODE = re.compile(r"^CC\d{0,3}$")
-
-
-@dataclass
-class Notice:
-    """A finding about a suppression comment itself (1-based line and column of the comment)."""
-
-    rule: str
-    path: str
-    line: int
-    column: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.rule} {self.message}"
 
 
 @dataclass
@@ -144,18 +130,17 @@ def _parse(path: str, source: str, fmt: str) -> tuple[list[_Directive], list[Not
             notices.append(
                 Notice(
                     MALFORMED,
-                    path,
-                    line,
-                    column,
                     f"claimcheck-{kind}: {bad[0]!r} is not a rule code or prefix (like CC, CC1, CC101); "
                     "write the reason after '--'. This comment is ignored",
+                    line,
+                    column,
                 )
             )
             continue
         directive = _Directive(kind, [w.upper() for w in words], reason.strip(), start, end, line, column)
         if kind != "enable" and not directive.reason:
             message = f"{directive.label}: suppression without a reason (add '-- reason')"
-            notices.append(Notice(NO_REASON, path, line, column, message))
+            notices.append(Notice(NO_REASON, message, line, column))
         directives.append(directive)
 
     # Lines that hold nothing but claimcheck comments do not count as "the next line".
@@ -209,6 +194,6 @@ def apply_suppressions(
             kept.append(finding)
     for d in directives:
         if d.kind != "enable" and not d.used:
-            notices.append(Notice(UNUSED, path, d.line, d.column, f"{d.label}: suppression that suppresses nothing"))
+            notices.append(Notice(UNUSED, f"{d.label}: suppression that suppresses nothing", d.line, d.column))
     notices.sort(key=lambda n: (n.line, n.column, n.rule))
     return kept, notices

@@ -380,6 +380,13 @@ def _match_terms(index: dict[str, list[tuple[str, ...]]], toks: list[str], lemma
     return found
 
 
+def _as_written(words: str, text: str) -> str:
+    """Matched tokens ("drug - free") as the claim writes them ("drug-free"), lower case."""
+    parts = words.split(" ")
+    m = re.search(r"(?<!\w)" + r"\s*".join(re.escape(p) for p in parts) + r"(?!\w)", text.replace("’", "'"), re.I)
+    return " ".join(m.group(0).lower().split()) if m else words
+
+
 @dataclass
 class _Context:
     claim: Claim
@@ -400,6 +407,7 @@ class _Context:
                     self._toks = _tokens(self.claim.text)
                     self._lemmas = [_lemma(t) for t in self._toks]
                 words = _match_terms(_term_index(self.lexicon, cue_id), self._toks, self._lemmas or [])
+                words = [_as_written(w, self.claim.text) for w in words]
             self._cue_cache[cue_id] = words
         return self._cue_cache[cue_id]
 

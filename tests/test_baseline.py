@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pytest
 
 from claimcheck.baseline import BaselineError, filter_new, fingerprint, load_baseline, write_baseline
 from claimcheck.pipeline import Report
-from claimcheck.records import Claim, FileResult, Finding, Qualifiers
+from claimcheck.records import Claim, EvidenceMatch, FileResult, Finding, Qualifiers
 
 
 def finding(text: str = "Dry needling cures migraines.", rule: str = "CC101", line: int = 1, **kw) -> Finding:
@@ -55,7 +57,12 @@ def test_write_load_filter_round_trip(tmp_path):
     old = report_of(("a.md", [finding(line=1), finding("Cupping detoxes the blood.", "CC202", 5)]), ("b.md", []))
     assert write_baseline(old, baseline_file) == 2
     data = json.loads(baseline_file.read_text())
-    assert data["version"] == 1 and sorted(data["fingerprints"].values()) == [1, 1]
+    assert data["version"] == 2 and data["generator"].startswith("claimcheck ")
+    assert [(e["path"], e["line"], e["rule"], e["text"]) for e in data["findings"]] == [
+        ("a.md", 1, "CC101", "Dry needling cures migraines."),
+        ("a.md", 5, "CC202", "Cupping detoxes the blood."),
+    ]
+    assert all(len(e["fingerprint"]) == 64 and e["claim_type"] and e["verdict"] for e in data["findings"])
     assert not list(tmp_path.glob(".claimcheck-baseline.json.*"))  # no temp files left behind
 
     baseline = load_baseline(baseline_file)
@@ -104,10 +111,12 @@ def test_real_findings_survive_inserted_lines(checker, tmp_path):
     [
         ("{not json", "invalid JSON at line 1"),
         ("[]", "not a claimcheck baseline"),
-        ('{"version": 2, "fingerprints": {}}', "expected version 1, found 2"),
+        ('{"version": 3, "findings": []}', "expected version 1 or 2, found 3"),
         ('{"version": 1}', "'fingerprints' must be an object"),
         ('{"version": 1, "fingerprints": {"abc": 1}}', "expected a sha256 key"),
         ('{"version": 1, "fingerprints": {"' + "a" * 64 + '": 0}}', "count of at least 1"),
+        ('{"version": 2, "findings": {}}', "'findings' must be a list"),
+        ('{"version": 2, "findings": [{"fingerprint": "x"}]}', "findings[0]: expected an entry with a sha256"),
     ],
 )
 def test_bad_baseline_files(tmp_path, content, expected):
@@ -124,3 +133,27 @@ def test_missing_baseline_and_unwritable_folder(tmp_path):
         load_baseline(tmp_path / "missing.json")
     with pytest.raises(BaselineError, match="cannot write"):
         write_baseline(report_of(), tmp_path / "no-such-folder" / "b.json")
+
+
+def test_version_1_baselines_still_match(tmp_path):
+    """A version 1 file held one fingerprint per evidence entry; a finding that now carries two
+    entries is still matched by either."""
+    v1 = finding(evidence_id="dn.headache.migraine")
+    legacy = tmp_path / "old.json"
+    legacy.write_text(json.dumps({"version": 1, "fingerprints": {fingerprint("a.md", v1): 1}}), encoding="utf-8")
+    merged = finding(evidence_id="dn.fibromyalgia")
+    merged.evidence = [
+        EvidenceMatch("dn.fibromyalgia", "Fibromyalgia", "low", "mixed", "unsupported", "CC101", ["r"]),
+        EvidenceMatch("dn.headache.migraine", "Migraine", "low", "unsupported", "unsupported", "CC101", ["r"]),
+    ]
+    report = report_of(("a.md", [merged]))
+    assert filter_new(report, load_baseline(legacy)) == 1 and report.findings == []
+
+
+def test_written_with_the_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        write_baseline(report_of(("a.md", [finding()])), tmp_path / "b.json")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "b.json").stat().st_mode) == 0o644

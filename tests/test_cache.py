@@ -6,7 +6,7 @@ import json
 
 from claimcheck import __version__
 from claimcheck.cache import CACHEDIR_TAG, ResultCache, digest_files, result_from_dict, result_to_dict, settings_key
-from claimcheck.records import Citation, Claim, FileResult, Finding, Qualifiers
+from claimcheck.records import Citation, Claim, EvidenceMatch, FileResult, Finding, Highlight, Notice, Qualifiers
 
 
 def rich_result() -> FileResult:
@@ -40,11 +40,27 @@ def rich_result() -> FileResult:
         column=1,
         end_line=2,
         end_column=53,
+        evidence=[
+            EvidenceMatch(
+                id="dn.headache.migraine",
+                topic="Migraine",
+                certainty="low",
+                entry_verdict="mixed",
+                verdict="unsupported",
+                rule="CC101",
+                reasons=["evidence dn.headache.migraine: mixed", "certainty wording 'cure'", "verdict: unsupported"],
+                suggestion="Dry needling may help some people with migraines.",
+                citations=[Citation(ref="Smith 2020", pmid="123456", design="RCT")],
+            )
+        ],
+        highlights=[Highlight(33, 50, "certainty", "clinically proven"), Highlight(54, 58, "certainty", "cure")],
     )
     return FileResult(
         path="content/page.md",
         findings=[finding],
-        notices=["CC901 evidence dn.headache.migraine was last reviewed 2020-01-01 (over 24 months ago)"],
+        notices=[
+            Notice("CC901", "evidence dn.headache.migraine was last reviewed 2020-01-01 (over 24 months ago)", 2, 1)
+        ],
         source="# Dry needling\n\nDry needling is clinically proven to cure migraines.\n",
         fmt="markdown",
     )

@@ -20,7 +20,7 @@ def test_text_output_one_line_per_finding_then_summary(cli):
     out = cli("check", EXAMPLE, "--fail-on", "never")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.decode().strip().splitlines()
-    assert lines[-1].endswith(("supported", "errors")) and "claim finding(s)" in lines[-1]
+    assert "claim finding(s)" in lines[-1] and "supported not listed" in lines[-1]
     finding_lines = lines[:-1]
     assert finding_lines
     for line in finding_lines:
@@ -33,7 +33,7 @@ def test_json_contract(cli):
     out = cli("check", EXAMPLE, "--format", "json", "--fail-on", "never")
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
-    assert report["schema_version"] == 1
+    assert report["schema_version"] == 2
     source = Path(EXAMPLE).read_text(encoding="utf-8")
     (entry,) = report["files"]
     assert entry["path"] == EXAMPLE and entry["error"] is None
@@ -58,7 +58,16 @@ def test_json_contract(cli):
         assert f["verdict"] in ("supported", "mixed", "unsupported")
         assert f["claim_type"] in ("efficacy", "mechanism", "safety", "comparative")
         assert source[f["start"] : f["end"]] == f["text"]
-        assert f["reasons"]
+        assert f["reasons"] and f["reasons"][-1] == f"verdict: {f['verdict']}"
+        for h in f["highlights"]:
+            assert f["start"] <= h["start"] < h["end"] <= f["end"] and source[h["start"] : h["end"]] == h["text"]
+            assert h["why"]
+        severities = [("supported", "mixed", "unsupported").index(e["verdict"]) for e in f["evidence"]]
+        assert severities == sorted(severities, reverse=True)
+        if f["evidence"]:
+            assert f["verdict"] == f["evidence"][0]["verdict"]
+    keys = [(f["start"], f["end"], f["claim_type"]) for f in entry["findings"]]
+    assert len(keys) == len(set(keys))  # one finding per (claim span, claim type)
     assert report["summary"]["findings"] == len(entry["findings"])
 
 
@@ -151,5 +160,5 @@ def test_output_file_is_written(cli, tmp_path):
     target = tmp_path / "report.json"
     out = cli("check", EXAMPLE, "--format", "json", "-o", str(target), "--fail-on", "never")
     assert out.returncode == 0
-    assert json.loads(target.read_text(encoding="utf-8"))["schema_version"] == 1
+    assert json.loads(target.read_text(encoding="utf-8"))["schema_version"] == 2
     assert list(tmp_path.iterdir()) == [target]

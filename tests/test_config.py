@@ -75,6 +75,7 @@ exclude = ["drafts"]
 fail-on = "mixed"
 min-confidence = 0.5
 format = "json"
+min-verdict = "unsupported"
 """,
     )
     config = load_config(cfg)
@@ -86,7 +87,8 @@ format = "json"
     assert config.sources["per_file_ignores"] == "pyproject.toml:tool.claimcheck.per-file-ignores"
     assert config.root == tmp_path.resolve()
     text = describe(config)
-    assert len(text.splitlines()) == 9
+    assert len(text.splitlines()) == 10
+    assert 'min-verdict = "unsupported"  (from pyproject.toml:tool.claimcheck.min-verdict)' in text
     assert 'fail-on = "mixed"  (from pyproject.toml:tool.claimcheck.fail-on)' in text
     assert "min-confidence = 0.5  (from pyproject.toml:tool.claimcheck.min-confidence)" in text
 
@@ -111,6 +113,7 @@ def test_claimcheck_toml_snake_case_and_alias(tmp_path):
         ("per-file-ignores = ['x']", "tool.claimcheck.per-file-ignores: expected a table"),
         ("per-file-ignores = { 'a/*' = ['XX'] }", "tool.claimcheck.per-file-ignores.\"a/*\"[0]: 'XX'"),
         ("format = 'xml'", 'tool.claimcheck.format: "xml" is not one of'),
+        ("min-verdict = 'all'", 'tool.claimcheck.min-verdict: "all" is not one of supported, mixed, unsupported'),
         ("fail-on = 'mixed'\nfail_on = 'any'", "tool.claimcheck.fail_on: same setting as tool.claimcheck.fail-on"),
     ],
 )

@@ -1,10 +1,13 @@
 """The HTML report in a real headless browser (Debian's Chromium driven by Playwright).
 
 Checks what a static parse cannot: the page runs with no console errors, no CSP violations
-and no network requests; every finding is reachable from exactly one highlight; clicking a
-highlight opens its panel with its citation links; the verdict and type filters hide and
-show panels and highlights; hostile markup in the checked pages runs nothing; a page with
-no claims says so; verdicts are carried by text labels and print CSS exists.
+and no network requests; the page is shown as a reader sees it, with one highlight per claim
+span (the highlights equal the findings: each finding in exactly one, on its own span), the
+words at fault underlined inside it; panels are open with their citation links; clicking a
+highlight brings its panels forward; n/j and p/k walk the claims the filters show; the
+verdict and type filters hide and show panels and highlights; hostile markup in the checked
+pages runs nothing; a page with no claims says so; verdicts are carried by text labels and
+print CSS exists.
 
 The tests skip when Chromium (/usr/bin/chromium, or $CLAIMCHECK_CHROMIUM) or the
 ``playwright`` package is missing, except with CLAIMCHECK_REQUIRE_BROWSER=1 (set by
@@ -80,8 +83,8 @@ document.addEventListener('securitypolicyviolation', function (e) {
 });
 """
 
-# Reads every file section back from the DOM: highlights (with their own text, labels left
-# out), panels and the source text as the browser shows it.
+# Reads every file section back from the DOM: the reader's view (labels left out), its marks
+# with their own text and underlined words, and the panels.
 _READ_SECTIONS = """
 () => Array.from(document.querySelectorAll('section.cc-file')).map(function (s) {
   function text(el) {
@@ -89,18 +92,20 @@ _READ_SECTIONS = """
     c.querySelectorAll('.cc-label').forEach(function (l) { l.remove(); });
     return c.textContent;
   }
-  var pre = s.querySelector('pre.cc-source');
+  var view = s.querySelector('.cc-view');
   return {
     path: s.querySelector('h2').textContent,
-    source: pre ? text(pre) : null,
+    view: view ? text(view) : null,
     marks: Array.from(s.querySelectorAll('mark.cc-highlight')).map(function (m) {
       return {id: m.id, ids: m.getAttribute('data-finding-ids').split(' '), verdict: m.getAttribute('data-verdict'),
               start: +m.getAttribute('data-start'), end: +m.getAttribute('data-end'), text: text(m),
-              label: m.querySelector(':scope > .cc-label').textContent};
+              label: m.querySelector(':scope > .cc-label').textContent,
+              faults: Array.from(m.querySelectorAll('u.cc-fault')).filter(function (u) {
+                return u.closest('mark') === m; }).map(function (u) { return u.textContent; })};
     }),
-    panels: Array.from(s.querySelectorAll('details.cc-panel')).map(function (p) {
+    panels: Array.from(s.querySelectorAll('.cc-panel')).map(function (p) {
       return {id: p.id, verdict: p.getAttribute('data-verdict'), type: p.getAttribute('data-type'),
-              label: p.querySelector('.cc-verdict').textContent, open: p.open};
+              label: p.querySelector('.cc-verdict').textContent, visible: p.checkVisibility()};
     }),
   };
 })
@@ -117,6 +122,15 @@ _READ_FILTER_STATE = """
             label: m.querySelector(':scope > .cc-label').checkVisibility()};
   }),
   count: document.querySelector('.cc-count').textContent,
+})
+"""
+
+# Which mark has the keyboard's attention, and which panels are brought forward.
+_READ_CURRENT = """
+() => ({
+  focused: document.activeElement && document.activeElement.id,
+  current: Array.from(document.querySelectorAll('.cc-highlight.cc-current')).map(function (m) { return m.id; }),
+  active: Array.from(document.querySelectorAll('.cc-panel.cc-active')).map(function (p) { return p.id; }),
 })
 """
 
@@ -255,11 +269,15 @@ def _with_citation(report: Report, limit: int = 1) -> list[str]:
     return [
         fid
         for fid, (_, f) in _finding_ids(report).items()
-        if any(CITATION_HREF.match(citation_url(c) or "") for c in f.citations)
+        if any(CITATION_HREF.match(citation_url(c) or "") for e in f.matched for c in e.citations)
     ][:limit]
 
 
 # -- tests ---------------------------------------------------------------------------------
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
 
 
 @pytest.mark.parametrize("name", ["seeds_report", "example_report", "injection_report", "empty_report"])
@@ -268,96 +286,128 @@ def test_page_loads_clean(request, open_report, name):
     loaded = open_report(report, name)
     page = loaded.page
     total = len(report.findings)
-    # Our script ran: the count is live and panels start collapsed.
+    # Our script ran: the count is live. Panels are open: nothing to click to read them.
     assert page.locator(".cc-count").text_content() == f"Showing {total} of {total} findings."
-    assert page.evaluate("Array.from(document.querySelectorAll('.cc-panel')).every(p => !p.open)")
     assert page.locator(".cc-panel").count() == total
+    assert page.locator("details").count() == 0
+    if total:
+        assert page.locator(".cc-panel").first.locator("ol li").first.is_visible()
     assert page.evaluate("document.scripts.length") == 1
     loaded.assert_clean()
 
 
 @pytest.mark.parametrize("name", ["seeds_report", "example_report", "injection_report"])
-def test_every_finding_reachable_from_exactly_one_highlight(request, open_report, name):
+def test_highlights_equal_findings(request, open_report, name):
     report = request.getfixturevalue(name)
     loaded = open_report(report, name)
     sections = loaded.page.evaluate(_READ_SECTIONS)
     assert [s["path"] for s in sections] == [r.path for r in report.files]
     by_id = _finding_ids(report)
     all_marks = [m for s in sections for m in s["marks"]]
-    # As many highlights as findings (findings that share a claim span are nested highlights
-    # over the same text) ...
-    assert len(all_marks) == len(by_id)
-    assert all(len(m["ids"]) == 1 for m in all_marks)
-    # ... and each finding sits in exactly one highlight: the ids across highlights, counted
-    # with repeats, are exactly the report's findings, each once.
+    # One highlight per claim span, and each finding in exactly one highlight.
+    spans = {(r.path, f.claim.start, f.claim.end) for r in report.files for f in r.findings}
+    assert len(all_marks) == len(spans)
     owners = Counter(i for m in all_marks for i in m["ids"])
     assert owners == Counter(list(by_id)), "a finding is in no highlight, or in more than one"
     assert [p["id"] for s in sections for p in s["panels"]] == list(by_id)
     for section, result in zip(sections, report.files, strict=True):
         if result.source is None:
-            assert section["source"] is None and not section["marks"]
+            assert section["view"] is None and not section["marks"]
             continue
-        # The page shows the source itself, character for character (labels aside).
-        assert section["source"] == result.source
+        shown = _words(section["view"])
         for mark in section["marks"]:
-            spans_here = {(by_id[i][1].claim.start, by_id[i][1].claim.end) for i in mark["ids"]}
-            assert spans_here == {(mark["start"], mark["end"])}
+            findings = [by_id[i][1] for i in mark["ids"]]
+            assert {(f.claim.start, f.claim.end) for f in findings} == {(mark["start"], mark["end"])}
             assert all(by_id[i][0] is result for i in mark["ids"])
-            # A crossing span is clipped where its outer highlight ends; otherwise whole.
-            assert mark["text"] and result.source[mark["start"] : mark["end"]].startswith(mark["text"])
-            worst = max((by_id[i][1].verdict for i in mark["ids"]), key=SEVERITY.__getitem__)
-            assert mark["verdict"] == worst
+            # The mark holds the claim as the reader sees it (clipped where it crosses an outer one).
+            claim = _words(findings[0].claim.text)
+            assert mark["text"] and claim.startswith(_words(mark["text"])), (mark["text"], claim)
+            assert claim in shown or _words(mark["text"]) in shown
+            assert mark["verdict"] == max((f.verdict for f in findings), key=SEVERITY.__getitem__)
+            assert mark["label"].startswith(f"[{mark['verdict']}")
+            # The words at fault underlined in the mark are the findings' highlights.
+            wanted = {_words(h.text) for f in findings for h in f.highlights}
+            assert {_words(u) for u in mark["faults"]} <= wanted
+        underlined = sum(len(m["faults"]) for m in section["marks"])
+        assert underlined >= 0.8 * len({(h.start, h.end) for f in result.findings for h in f.highlights}) - 2
     loaded.assert_clean()
 
 
 @pytest.mark.parametrize("name", ["seeds_report", "example_report"])
-def test_clicking_a_highlight_shows_its_evidence(request, open_report, name):
+def test_clicking_a_highlight_brings_its_panels_forward(request, open_report, name):
     report = request.getfixturevalue(name)
     loaded = open_report(report, name)
     page = loaded.page
     by_id = _finding_ids(report)
     fids = _with_citation(report, limit=40)
     assert fids, "no finding with a citation link"
+    # Citation links are visible without a click.
+    panel = page.locator(f"#{fids[0]}")
+    assert panel.locator("a[href^='https://']").first.is_visible()
     # Click on the highlight's own text: take one that holds no other highlight.
     fid = next(f for f in fids if page.locator(f'mark[data-finding-ids~="{f}"]:not(:has(mark))').count())
     mark = page.locator(f'mark[data-finding-ids~="{fid}"]')
-    panel = page.locator(f"#{fid}")
-    links = panel.locator("a[href^='https://']")
-    assert not panel.evaluate("p => p.open") and not links.first.is_visible()
     mark.click()
-    assert panel.evaluate("p => p.open")
-    # Every finding on the same claim span (its nested highlights) opens with it.
-    owner, clicked = by_id[fid]
-    same_span = [
-        i
-        for i, (r, f) in by_id.items()
-        if r is owner and (f.claim.start, f.claim.end) == (clicked.claim.start, clicked.claim.end)
-    ]
-    assert all(page.locator(f"#{i}").evaluate("p => p.open") for i in same_span)
-    assert "cc-active" in panel.get_attribute("class") and "cc-current" in mark.get_attribute("class")
-    panel.locator("summary").wait_for(state="visible")
-    assert panel.locator("summary").evaluate(
+    state = page.evaluate(_READ_CURRENT)
+    ids = mark.get_attribute("data-finding-ids").split()
+    assert state["current"] == [mark.get_attribute("id")] and set(state["active"]) == set(ids)
+    panel = page.locator(f"#{fid}")
+    panel.locator("h3").wait_for(state="visible")
+    assert panel.locator("h3").evaluate(
         "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
     ), "the panel was not scrolled into view"
     finding = by_id[fid][1]
-    urls = [citation_url(c) for c in finding.citations if citation_url(c)]
+    urls = [citation_url(c) for e in finding.matched for c in e.citations if citation_url(c)]
+    links = panel.locator("a[href^='https://']")
     assert links.count() == len(urls)
     for i, url in enumerate(urls):
-        link = links.nth(i)
-        assert link.is_visible() and link.get_attribute("href") == url, url
-    assert any(CITATION_HREF.match(url) for url in urls)
+        assert links.nth(i).is_visible() and links.nth(i).get_attribute("href") == url, url
     text = panel.inner_text()
-    assert finding.verdict.upper() in text and finding.claim.claim_type in text and finding.evidence_id in text
-    # The keyboard does the same: focus another highlight and press Enter.
-    other = next(
-        (f for f in fids if f not in mark.get_attribute("data-finding-ids").split()),
-        None,
+    assert finding.verdict.upper() in text and finding.claim.claim_type in text
+    assert all(e.id in text for e in finding.matched)
+    if finding.suggestion:
+        assert _words(finding.suggestion) in _words(text)
+    # "show in the page" goes back to the highlight.
+    panel.locator("a.cc-back-link").click()
+    assert page.evaluate(_READ_CURRENT)["focused"] == mark.get_attribute("id")
+    loaded.assert_clean()
+
+
+@pytest.mark.parametrize("name", ["example_report", "seeds_report"])
+def test_keyboard_walks_the_claims(request, open_report, name):
+    report = request.getfixturevalue(name)
+    loaded = open_report(report, name)
+    page = loaded.page
+    order = page.evaluate("Array.from(document.querySelectorAll('mark.cc-highlight')).map(m => m.id)")
+    ids_of = page.evaluate(
+        "Object.fromEntries(Array.from(document.querySelectorAll('mark.cc-highlight')).map("
+        "m => [m.id, m.getAttribute('data-finding-ids').split(' ')]))"
     )
-    if other:
-        page.locator(f'mark[data-finding-ids~="{other}"]').focus()
-        page.keyboard.press("Enter")
-        assert page.locator(f"#{other}").evaluate("p => p.open && p.classList.contains('cc-active')")
-        assert "cc-active" not in panel.get_attribute("class")
+    assert len(order) >= 3
+    page.locator("body").click(position={"x": 5, "y": 5})
+    for expected in order[:3]:
+        page.keyboard.press("n")
+        state = page.evaluate(_READ_CURRENT)
+        assert state["focused"] == expected and state["current"] == [expected]
+        assert set(state["active"]) == set(ids_of[expected])
+    page.keyboard.press("p")
+    assert page.evaluate(_READ_CURRENT)["focused"] == order[1]
+    page.keyboard.press("k")
+    page.keyboard.press("j")
+    assert page.evaluate(_READ_CURRENT)["focused"] == order[1]
+    # Enter on a focused claim brings its panels forward too.
+    page.locator(f"#{order[2]}").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate(_READ_CURRENT)["active"] == ids_of[order[2]]
+    # The buttons do the same, and the walk skips claims the filters hide.
+    page.locator(".cc-filters input[name=verdict][value=supported]").uncheck()
+    page.locator(".cc-filters input[name=verdict][value=mixed]").uncheck()
+    for _ in range(4):
+        page.get_by_role("button", name="Next claim").click()
+        focused = page.evaluate(_READ_CURRENT)["focused"]
+        assert page.locator(f"#{focused}").get_attribute("data-verdict") == "unsupported"
+    page.get_by_role("button", name="Previous claim").click()
+    assert page.locator(f"#{page.evaluate(_READ_CURRENT)['focused']}").get_attribute("data-verdict") == "unsupported"
     loaded.assert_clean()
 
 
@@ -415,11 +465,12 @@ def test_filters_hide_and_show_findings_and_highlights(request, open_report, nam
 def test_hostile_markup_runs_nothing(open_report, injection_report):
     loaded = open_report(injection_report, "injection")
     page = loaded.page
-    # Open everything a reviewer would: every highlight, every panel.
+    # Touch everything a reviewer would: every highlight, every label, every key.
     marks = page.locator("mark.cc-highlight")
     for i in range(marks.count()):
         marks.nth(i).locator(":scope > .cc-label").click()
-    page.get_by_role("button", name="Expand all").click()
+    for _ in range(marks.count()):
+        page.keyboard.press("n")
     page.wait_for_timeout(300)
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert loaded.dialogs == []
@@ -435,16 +486,16 @@ def test_hostile_markup_runs_nothing(open_report, injection_report):
         })"""
     )
     assert found["scripts"] == 1 and found["active"] == 0 and found["handlers"] == 0, found
-    cited = {citation_url(c) for f in injection_report.findings for c in f.citations}
+    cited = {citation_url(c) for f in injection_report.findings for e in f.matched for c in e.citations}
     assert set(found["hrefs"]) <= cited, found["hrefs"]
     assert all(h.startswith("https://") for h in found["hrefs"]), found["hrefs"]
-    # The markup shows as text: in the page source, inside highlights, inside panels, in paths.
-    sources = page.locator("pre.cc-source")
-    assert PWNED in sources.nth(0).text_content() and PWNED in sources.nth(1).text_content()
-    assert "[Book now](javascript:window.__pwned=1)" in sources.nth(0).text_content()
-    assert 'onerror="window.__pwned=1"' in sources.nth(1).text_content()
+    # Markup that is the page's text (an entity-escaped <script> in the HTML page) shows as text,
+    # in its highlight and in its panel; markup that is markup is not shown at all.
+    views = page.locator(".cc-view")
+    html_view = views.nth(1).text_content()
+    assert PWNED in html_view and "onerror" not in html_view
     mark_text = " ".join(marks.all_text_contents())
-    assert PWNED in mark_text and "<img src=x onerror=" in mark_text
+    assert PWNED in mark_text
     panels = page.locator(".cc-panel blockquote")
     assert any(PWNED in t for t in panels.all_inner_texts())
     body = page.locator("body").inner_text()
@@ -460,8 +511,9 @@ def test_no_claims_says_nothing_to_report(open_report, empty_report):
     assert "Nothing to report" in body and "No health claims found." in body
     assert "0 claim finding(s) in 1 file(s)" in body
     assert page.locator("mark").count() == 0 and page.locator(".cc-panel").count() == 0
-    # The text is shown whole, its leading newline included.
-    assert page.locator("pre.cc-source").text_content() == NO_CLAIMS
+    # The page's text is shown as paragraphs.
+    assert _words(page.locator(".cc-page").inner_text()) == _words(NO_CLAIMS)
+    assert page.locator(".cc-page p").count() == 2
     loaded.assert_clean()
 
 
@@ -487,8 +539,10 @@ def test_verdicts_carry_text_labels_and_print_css(open_report, example_report):
     )
     present = {v: s for v, s in styles.items() if s}
     assert len(set(present.values())) == len(present), styles
-    # Print CSS: there is an @media print block, and in print the filters go, the panels
-    # column is no longer a scroll box and collapsed panels show their content.
+    # The words at fault are underlined, not only coloured.
+    line = page.locator("u.cc-fault").first.evaluate("el => getComputedStyle(el).textDecorationLine")
+    assert "underline" in line
+    # Print CSS: the filters go, the panels column is no longer a scroll box, citations show.
     has_print = page.evaluate(
         """() => Array.from(document.styleSheets).some(s => Array.from(s.cssRules).some(
           r => r instanceof CSSMediaRule && r.media.mediaText.includes('print')))"""
@@ -500,7 +554,6 @@ def test_verdicts_carry_text_labels_and_print_css(open_report, example_report):
     assert column.evaluate("el => getComputedStyle(el).overflowY") == "visible"
     assert column.evaluate("el => getComputedStyle(el).position") == "static"
     fid = _with_citation(example_report)[0]
-    assert not page.locator(f"#{fid}").evaluate("p => p.open")
     assert page.locator(f"#{fid} a[href^='https://']").first.is_visible()
     assert page.locator("mark.cc-highlight > .cc-label").first.is_visible()
     pdf = page.pdf()

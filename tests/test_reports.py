@@ -14,11 +14,13 @@ import pytest
 from conftest import REPO, SHARED
 
 from claimcheck.pipeline import Report
-from claimcheck.records import SEVERITY, Claim, FileResult, Finding, Qualifiers
-from claimcheck.report.full import render_concise, render_full, should_color, source_excerpt
+from claimcheck.records import SEVERITY, Claim, FileResult, Finding, Highlight, Notice, Qualifiers
+from claimcheck.report import shown
+from claimcheck.report.full import render_concise, render_full, should_color, source_excerpt, underline
 from claimcheck.report.github import escape_data, escape_property, render_github, write_step_summary
 from claimcheck.report.html import render_html
-from claimcheck.report.markdown import citation_url, render_markdown
+from claimcheck.report.markdown import citation_url, render_markdown, worst_first
+from claimcheck.report.page_view import Block, PageView, meta_html, page_html
 from claimcheck.report.sarif import fingerprint, render_sarif
 from claimcheck.report.text import render_text
 from claimcheck.rubric import RULE_CODES
@@ -90,21 +92,21 @@ def _finding(source: str, snippet: str, verdict: str, rule: str = "CC101", ctype
 
 
 class _Page(HTMLParser):
-    """Collects tags and attributes, checks nesting, and reads back the highlighted source."""
+    """Collects tags and attributes, checks nesting, and reads back each page's text."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict]] = []
         self.stack: list[tuple[str, dict]] = []
         self.problems: list[str] = []
-        self.sources: list[str] = []
+        self.pages: list[str] = []
         self.scripts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         self.tags.append((tag, attrs))
-        if tag == "pre" and "cc-source" in attrs.get("class", ""):
-            self.sources.append("")
+        if tag == "div" and "cc-view" in attrs.get("class", ""):
+            self.pages.append("")
         if tag not in VOID:
             self.stack.append((tag, attrs))
 
@@ -119,8 +121,8 @@ class _Page(HTMLParser):
         if "script" in names:
             self.scripts.append(data)
         in_label = any("cc-label" in a.get("class", "") for _, a in self.stack)
-        if any(t == "pre" and "cc-source" in a.get("class", "") for t, a in self.stack) and not in_label:
-            self.sources[-1] += data
+        if any(t == "div" and "cc-view" in a.get("class", "") for t, a in self.stack) and not in_label:
+            self.pages[-1] += data
 
 
 def _parse(page: str) -> _Page:
@@ -131,27 +133,38 @@ def _parse(page: str) -> _Page:
     return parser
 
 
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 def _check_html(report: Report) -> _Page:
     page = render_html(report)
     parsed = _parse(page)
-    allowed = {citation_url(c) for f in report.findings for c in f.citations} - {None}
+    allowed = {citation_url(c) for f in report.findings for e in f.matched for c in e.citations} - {None}
     for tag, attrs in parsed.tags:
         assert tag not in {"img", "iframe", "link", "object", "embed", "base", "frame", "audio", "video"}
         assert "src" not in attrs and not any(name.startswith("on") for name in attrs), (tag, attrs)
         if "href" in attrs:
             assert attrs["href"].startswith("#") or attrs["href"] in allowed, attrs["href"]
     assert "@import" not in page and "url(" not in page
-    # One highlight per finding; each finding reachable from exactly one highlight.
+    # One highlight per claim span; each finding reachable from exactly one highlight.
     marks = [a for t, a in parsed.tags if "cc-highlight" in a.get("class", "").split()]
-    assert len(marks) == sum(len(r.findings) for r in report.files if r.source is not None)
+    spans = {(r.path, f.claim.start, f.claim.end) for r in report.files if r.source is not None for f in r.findings}
+    assert len(marks) == len(spans)
     owners = [i for a in marks for i in a["data-finding-ids"].split()]
     assert sorted(owners) == sorted(f"cc-f-{n}" for n in range(1, len(report.findings) + 1))
+    ids = [a["id"] for _, a in parsed.tags if "id" in a]
+    assert len(ids) == len(set(ids)), "element ids repeat"
     panels = {a["id"]: a for t, a in parsed.tags if "cc-panel" in a.get("class", "").split()}
     assert set(panels) == set(owners)
     assert all(panel["data-verdict"] in SEVERITY for panel in panels.values())
-    # The highlighted text, labels aside, is the source itself.
+    # The page shows the copy a reader sees: every claim's words appear in it, in order.
     with_source = [r for r in report.files if r.source is not None]
-    assert parsed.sources == [r.source for r in with_source]
+    assert len(parsed.pages) == len(with_source)
+    for text, result in zip(parsed.pages, with_source, strict=True):
+        shown_words = " ".join(_words(text))
+        for f in result.findings:
+            assert " ".join(_words(f.claim.text)) in shown_words, f.claim.text
     # The only script is ours, and the page's CSP allows exactly it.
     (script,) = parsed.scripts
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
@@ -174,8 +187,7 @@ def test_html_escapes_hostile_pages(injected_report):
     _check_html(injected_report)
     assert "<script>alert(1)</script>" not in page
     assert "<img src=x onerror=alert(1)>" not in page and 'href="javascript:' not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown as text
-    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # the text page's copy, shown as text
     assert "no/such/file.md" in page and "Could not check" in page
 
 
@@ -183,12 +195,15 @@ def test_html_no_claims(empty_report):
     parsed = _check_html(empty_report)
     assert "No health claims found." in render_html(empty_report)
     assert not [a for _, a in parsed.tags if "cc-highlight" in a.get("class", "")]
+    assert _words(parsed.pages[0]) == _words(NO_CLAIMS)
 
 
-def test_html_shared_nested_and_crossing_spans():
+def test_html_one_mark_per_span_nested_and_crossing():
     source = "Alpha dry needling cures pain. Beta text. Gamma overlap here."
+    first = _finding(source, "Alpha dry needling cures pain.", "mixed")
+    first.highlights = [Highlight(19, 24, "certainty", "cures")]
     findings = [
-        _finding(source, "Alpha dry needling cures pain.", "mixed"),
+        first,
         _finding(source, "Alpha dry needling cures pain.", "unsupported", rule="CC201", ctype="mechanism"),
         _finding(source, "cures pain", "supported"),  # nested
         _finding(source, "Gamma overlap", "mixed"),
@@ -197,14 +212,35 @@ def test_html_shared_nested_and_crossing_spans():
     report = Report(files=[FileResult(path="x.txt", findings=findings, source=source, fmt="text")])
     parsed = _check_html(report)
     marks = [a for _, a in parsed.tags if "cc-highlight" in a.get("class", "").split()]
-    assert len(marks) == 5 and all(len(a["data-finding-ids"].split()) == 1 for a in marks)
-    # The two findings of the first sentence are two nested highlights over the same text,
-    # the worst innermost; each carries its own verdict label.
+    assert len(marks) == 4
+    # The two findings of the first sentence share one mark with the worst verdict and one label.
     shared = [a for a in marks if (a["data-start"], a["data-end"]) == ("0", "30")]
-    assert [a["data-verdict"] for a in shared] == ["mixed", "unsupported"]  # outer, then inner
+    assert len(shared) == 1 and shared[0]["data-verdict"] == "unsupported"
+    assert shared[0]["data-finding-ids"] == "cc-f-1 cc-f-2" and shared[0]["data-types"] == "efficacy mechanism"
     page = render_html(report)
-    assert page.index('data-finding-ids="cc-f-1"') < page.index('data-finding-ids="cc-f-2"')
-    assert "[unsupported]</a></mark>" in page and "[mixed]</a></mark>" in page
+    assert "[unsupported ×2]</a></mark>" in page and page.count("[mixed]</a></mark>") == 1
+    # The word at fault is underlined inside the nested mark, and in the panel's claim.
+    assert page.count('<u class="cc-fault" data-why="certainty" title="certainty">cures</u>') == 2
+
+
+def test_html_shows_the_page_as_a_reader_sees_it(checker):
+    source = (
+        "<html><head><title>Needling &amp; more</title>"
+        '<meta name="description" content="Dry needling cures migraines fast."></head><body>'
+        "<h1>Dry needling</h1><p>Dry needling is <b>clinically proven</b> to cure back pain.</p>"
+        "<ul><li>Eases neck pain</li><li>Heals tendon tears in three sessions</li></ul>"
+        '<img src="x.png" alt="Dry needling relieves sciatica"></body></html>'
+    )
+    result = checker.check_text(source, "page.html", "html")
+    assert result.findings
+    page = render_html(Report(files=[result]))
+    parsed = _check_html(Report(files=[result]))
+    assert "<b>" not in page and "&lt;b&gt;" not in page  # rendered, not shown as markup
+    assert '<h3 class="cc-page-h cc-page-h1">' in page and "<li>" in page and '<dl class="cc-meta">' in page
+    assert "Title</dt>" in page and "Description</dt>" in page
+    assert "Needling &amp; more" in page and "&amp;amp;" not in page
+    assert "clinically proven" in parsed.pages[0] and "alt=" not in parsed.pages[0]
+    assert "Image text</dt>" in page and "Dry needling relieves sciatica" in parsed.pages[0]
 
 
 # -- markdown ------------------------------------------------------------------------------
@@ -222,19 +258,26 @@ def test_markdown_seeds_worst_first(seed_report):
     assert all(len(row) == 6 for row in rows)
     severities = [SEVERITY[row[3].strip().strip("*")] for row in rows]
     assert severities == sorted(severities, reverse=True)
-    assert text.splitlines()[2].startswith("**") and "claim finding(s)" in text.splitlines()[2]
+    assert text.startswith("<!-- generator: claimcheck ")
+    assert text.splitlines()[3].startswith("**") and "claim finding(s)" in text.splitlines()[3]
     assert "](https://pubmed.ncbi.nlm.nih.gov/" in text
+    # Every rubric step is listed, numbered, and the words at fault are in bold.
+    multi = next(row for row, f in zip(rows, [f for _, f in worst_first(seed_report)], strict=True) if f.highlights)
+    assert "1\\. " in multi[4] or "1. " in multi[4]
+    assert "**" in multi[1]
 
 
 def test_markdown_escapes_cells():
     source = "Needling | cures <b>all</b>\npain [fast](http://x)."
     findings = [_finding(source, source, "unsupported"), _finding(source, "cures", "supported")]
+    findings[0].highlights = [Highlight(11, 16, "certainty", "cures")]
     report = Report(files=[FileResult(path="a|b.md", findings=findings, source=source, fmt="markdown")])
     text = render_markdown(report)
     rows = _rows(text)
     assert len(rows) == 2 and all(len(row) == 6 for row in rows)
     assert "<b>" not in text and "&lt;b&gt;" in text and "[fast](http://x)" not in text
     assert rows[0][3].strip() == "**unsupported**" and rows[1][3].strip() == "**supported**"
+    assert "**cures**" in rows[0][1] and "1. reason for unsupported" in rows[0][4]
 
 
 def test_markdown_no_claims(empty_report):
@@ -258,19 +301,30 @@ def test_sarif_seeds_valid(seed_report):
     assert log["version"] == "2.1.0" and log["$schema"] == "https://json.schemastore.org/sarif-2.1.0.json"
     (run,) = log["runs"]
     rules = run["tool"]["driver"]["rules"]
-    assert {r["id"] for r in rules} == set(RULE_CODES.values()) | {"CC901"}
+    assert {r["id"] for r in rules} == set(RULE_CODES.values()) | {"CC901", "CC902", "CC903", "CC904"}
     for rule in rules:
         assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
         assert "## Why it matters" in rule["help"]["markdown"] and rule["help"]["text"]
-    results = [r for r in run["results"] if r["ruleId"] != "CC901"]
+    results = [r for r in run["results"] if not r["properties"].get("notice")]
     assert len(results) == len(seed_report.findings)
     levels = {"unsupported": "error", "mixed": "warning", "supported": "note"}
+    sources = {r.path.replace("\\", "/"): r.source for r in seed_report.files}
+    related = 0
     for res in results:
         assert rules[res["ruleIndex"]]["id"] == res["ruleId"]
         assert res["level"] == levels[res["properties"]["verdict"]]
         region = res["locations"][0]["physicalLocation"]["region"]
         assert min(region["startLine"], region["startColumn"], region["endLine"], region["endColumn"]) >= 1
         assert re.fullmatch(r"[0-9a-f]{32}:\d+", res["partialFingerprints"]["claimcheck/v1"])
+        # The words at fault are related locations whose snippet is the source at that place.
+        for loc in res.get("relatedLocations", []):
+            related += 1
+            r = loc["physicalLocation"]["region"]
+            lines = sources[loc["physicalLocation"]["artifactLocation"]["uri"]].split("\n")
+            if r["startLine"] == r["endLine"]:
+                assert lines[r["startLine"] - 1][r["startColumn"] - 1 : r["endColumn"] - 1] == r["snippet"]["text"]
+            assert loc["message"]["text"].endswith(r["snippet"]["text"])
+    assert related > len(results)  # most findings have words at fault
     assert len(
         {
             r["partialFingerprints"]["claimcheck/v1"] + r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
@@ -305,17 +359,31 @@ def test_sarif_fingerprint_survives_moved_lines(checker):
     assert fingerprint("CC101", "Dry  needling\nCURES") == fingerprint("CC101", "dry needling cures")
 
 
-def test_stale_evidence_notice_in_every_format():
-    source = "Dry needling eases neck pain."
-    finding = _finding(source, source, "supported")
+def test_notices_in_every_format_with_their_position():
+    source = "Dry needling eases neck pain.\n<!-- claimcheck-disable-next-line -->\nMore.\n"
+    finding = _finding(source, "Dry needling eases neck pain.", "supported")
     finding.evidence_id, finding.certainty = "dn.x", "low"
-    notice = "CC901 evidence dn.x was last reviewed 2020-01-01 (over 24 months ago)"
-    report = Report(files=[FileResult(path="n.txt", findings=[finding], source=source, notices=[notice])])
-    stale = [r for r in _validate_sarif(render_sarif(report))["runs"][0]["results"] if r["ruleId"] == "CC901"]
-    assert len(stale) == 1 and stale[0]["level"] == "note" and stale[0]["properties"]["evidence_id"] == "dn.x"
-    assert "::notice file=n.txt,title=claimcheck notice::CC901 evidence dn.x" in render_github(report)
-    assert notice in render_markdown(report).replace("\\", "") and notice in render_html(report)
-    assert f"n.txt:1:1: {notice}" in render_concise(report) and f"notice: {notice}" in render_full(report)
+    stale = Notice("CC901", "evidence dn.x was last reviewed 2020-01-01 (over 24 months ago)", 1, 1)
+    no_reason = Notice("CC902", "claimcheck-disable-next-line: suppression without a reason (add '-- reason')", 2, 1)
+    report = Report(
+        files=[FileResult(path="n.txt", findings=[finding], source=source, notices=[stale, no_reason], fmt="text")]
+    )
+    log = _validate_sarif(render_sarif(report))
+    notes = [r for r in log["runs"][0]["results"] if r["properties"].get("notice")]
+    assert [(r["ruleId"], r["level"]) for r in notes] == [("CC901", "note"), ("CC902", "note")]
+    assert notes[0]["properties"]["evidence_id"] == "dn.x"
+    assert notes[1]["locations"][0]["physicalLocation"]["region"] == {"startLine": 2, "startColumn": 1}
+    github = render_github(report)
+    assert "::notice file=n.txt,line=2,col=1,title=CC902 claimcheck notice::claimcheck-disable-next-line" in github
+    assert "::notice file=n.txt,line=1,col=1,title=CC901 claimcheck notice::evidence dn.x" in github
+    md = render_markdown(report).replace("\\", "")
+    assert "n.txt:2:1: CC902 claimcheck-disable-next-line" in md
+    assert "CC902" in render_html(report) and "line 2, column 1" in render_html(report)
+    concise = render_concise(report).splitlines()
+    assert concise[0] == f"n.txt:1:1: CC901 [notice] {stale.message}"
+    assert concise[2] == f"n.txt:2:1: CC902 [notice] {no_reason.message}"
+    assert f"n.txt:2:1: CC902 [notice] {no_reason.message}" in render_text(report)
+    assert f"  2:1 CC902 [notice] {no_reason.message}" in render_full(report)
 
 
 # -- github --------------------------------------------------------------------------------
@@ -352,6 +420,10 @@ def test_github_seeds_worst_first(seed_report):
         )
         for line in lines[: len(seed_report.findings)]
     )
+    # Every reason is listed, one per line of the annotation.
+    first = next(f for _, f in worst_first(seed_report))
+    steps = [r for r in first.reasons if not r.startswith("verdict: ")]
+    assert all(escape_data(f"- {r}") in lines[0] for r in steps)
 
 
 def test_step_summary_written_when_set(monkeypatch, tmp_path, seed_report, empty_report):
@@ -369,23 +441,44 @@ def test_step_summary_written_when_set(monkeypatch, tmp_path, seed_report, empty
 # -- full and concise ----------------------------------------------------------------------
 
 
-def test_full_underlines_claim_without_colour(checker):
-    source = "Welcome to our clinic.\nWe think dry needling cures migraines.\n"
+def test_full_underlines_the_words_at_fault_and_lists_every_reason(checker):
+    source = "Welcome to our clinic.\nDry needling is clinically proven to cure migraines and fibromyalgia.\n"
     report = Report(files=[checker.check_text(source, path="page.txt")])
-    f = report.findings[0]
+    f = next(f for f in report.findings if f.claim.claim_type == "efficacy")
     text = render_full(report, color=False)
     assert "\x1b[" not in text
     lines = text.splitlines()
     assert lines[0] == "page.txt"
     at = lines.index(f"  {f.line}:{f.column} {f.rule} [{f.verdict}] {f.claim.claim_type}")
     gutter, carets = lines[at + 1], lines[at + 2]
-    assert gutter == f"    {f.line} | We think dry needling cures migraines."
-    offset = gutter.index("|") + 2 + f.column - 1
-    assert carets[offset:] == "^" * len(f.claim.text) and set(carets[:offset]) <= {" ", "|"}
-    assert lines[at + 3] == f"    {f.message}"
-    assert lines[at + 4].startswith(f"    evidence: {f.evidence_id} ({f.certainty})")
+    assert gutter == f"    {f.line} | Dry needling is clinically proven to cure migraines and fibromyalgia."
+    offset = gutter.index("|") + 2
+    marks = carets[offset:]
+    line_text = gutter[offset:]
+    # Carets under the words at fault, dashes under the rest of the claim.
+    at_fault = {line_text[i] for i, ch in enumerate(marks) if ch == "^"}
+    assert "^" in marks and "-" in marks and set(marks) <= {"^", "-", " "}
+    for h in f.highlights:
+        a = h.start - source.index("\n") - 1
+        assert set(marks[a : a + len(h.text)]) == {"^"}, h
+    assert {"clinically proven", "cure", "migraines"} <= {h.text for h in f.highlights} and at_fault
+    assert lines[at + 3].startswith("    words: certainty 'clinically proven', 'cure'")
+    reasons = [r for r in f.reasons if not r.startswith("verdict: ")]
+    assert lines[at + 4 : at + 4 + len(reasons)] == [f"    - {r}" for r in reasons]
+    assert any("certainty wording" in r for r in reasons)
+    ids = tuple(f"{e.id} (" for e in f.matched)
+    evidence = [line for line in lines if line.strip().removeprefix("evidence:").strip().startswith(ids)]
+    assert len(evidence) == len(f.matched) >= 2 and "evidence:" in evidence[0]
     assert "suggestion: " in text and lines[-1] == render_text(report).splitlines()[-1]
     assert "\x1b[1;31m" in render_full(report, color=True)
+
+
+def test_underline_marks_words_and_cuts_long_lines():
+    shown, marks = underline("It cures pain fast.", 0, 19, [(3, 8), (14, 18)])
+    assert shown == "It cures pain fast." and marks == "---^^^^^------^^^^-"
+    shown, marks = underline("x" * 300 + " It cures pain. " + "y" * 300, 301, 315, [(304, 309)])
+    assert shown.startswith("…") and shown.endswith("…")
+    assert shown[marks.index("^") : marks.index("^") + 5] == "cures"
 
 
 def test_full_seeds_and_empty(seed_report, empty_report):
@@ -427,16 +520,49 @@ def test_concise_one_line_per_finding(seed_report, empty_report):
         r"^(.+):(\d+):(\d+): (CC\d{3}) \[(unsupported|mixed|supported)\] "
         r'(efficacy|mechanism|safety|comparative): ".*": .+$'
     )
-    lines = [line for line in text.splitlines() if not re.match(r"^.+:1:1: CC901 ", line)]
+    notice = re.compile(r"^.+:\d+:\d+: CC9\d\d \[notice\] .+$")
+    lines = [line for line in text.splitlines() if not notice.match(line)]
     assert len(lines) == len(seed_report.findings) and all(pattern.match(line) for line in lines)
+    assert len(text.splitlines()) - len(lines) == sum(len(r.notices) for r in seed_report.files)
+    assert len(set(lines)) == len(lines)  # no two lines alike
     assert render_concise(empty_report) == ""
+
+
+def test_one_finding_per_span_and_type_with_every_entry(checker):
+    result = checker.check_text("Dry needling is clinically proven to cure migraines and fibromyalgia.", "p.txt")
+    (f,) = [f for f in result.findings if f.claim.claim_type == "efficacy"]
+    assert len({(g.claim.start, g.claim.end, g.claim.claim_type) for g in result.findings}) == len(result.findings)
+    assert [e.id for e in f.matched] == f.evidence_ids and len(f.matched) >= 2
+    assert [SEVERITY[e.verdict] for e in f.matched] == sorted((SEVERITY[e.verdict] for e in f.matched), reverse=True)
+    assert f.verdict == f.matched[0].verdict and f.reasons[-1] == f"verdict: {f.verdict}"
+    assert all(any(r.startswith(f"evidence {e.id} ") for r in f.reasons) for e in f.matched)
+    for h in f.highlights:
+        assert f.claim.start <= h.start < h.end <= f.claim.end and result.source[h.start : h.end] == h.text
+    message = render_concise(Report(files=[result]))
+    assert "certainty wording ('clinically proven', 'cure')" in message
+    assert all(e.id in message for e in f.matched)
+
+
+def test_min_verdict_view(seed_report):
+    view = shown(seed_report, "concise")
+    assert {f.verdict for f in view.findings} <= {"mixed", "unsupported"}
+    hidden = sum(1 for f in seed_report.findings if f.verdict == "supported")
+    assert hidden and view.hidden == {"supported": hidden}
+    assert (
+        render_text(view)
+        .splitlines()[-1]
+        .endswith(f"{hidden} supported (supported not listed: --min-verdict supported lists every finding)")
+    )
+    assert shown(seed_report, "json") is seed_report and shown(seed_report, "html") is seed_report
+    assert len(shown(seed_report, "github", "supported").findings) == len(seed_report.findings)
+    assert {f.verdict for f in shown(seed_report, "markdown", "unsupported").findings} == {"unsupported"}
 
 
 # -- rule docs -----------------------------------------------------------------------------
 
 
 def test_rule_docs_cover_every_code():
-    codes = set(RULE_CODES.values()) | {"CC901"}
+    codes = set(RULE_CODES.values()) | {"CC901", "CC902", "CC903", "CC904"}
     assert set(RULE_DOCS) == codes
     rules_md = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
     for code in codes:
@@ -448,3 +574,37 @@ def test_rule_docs_cover_every_code():
             assert url.startswith(("https://www.asa.org.uk/", "https://www.ftc.gov/")), url
         assert code in rules_md
     assert get_rule_doc("CC999") is None
+
+
+def test_quoted_words_are_as_the_claim_writes_them(checker):
+    result = checker.check_text("Dry needling is a drug-free, natural way to cure migraines.", "p.txt")
+    reasons = [r for f in result.findings for r in f.reasons]
+    assert any("'drug-free'" in r for r in reasons), reasons
+    assert not any("drug - free" in r for r in reasons)
+    assert "drug-free" in {h.text for f in result.findings for h in f.highlights}
+
+
+def test_example_page_has_no_repeated_findings(checker):
+    result = checker.check_file(str(REPO / "examples" / "clinic-page.md"))
+    keys = [(f.claim.start, f.claim.end, f.claim.claim_type) for f in result.findings]
+    assert len(keys) == len(set(keys))
+    lines = render_concise(Report(files=[result])).splitlines()
+    assert len(lines) == len(set(lines))
+
+
+def test_html_unknown_units_and_claims_outside_the_shown_text():
+    view = PageView(
+        blocks=[Block("sidebar", 0, None, "aside &amp; more")],
+        meta=[Block("meta", 0, "og_note", "a note")],
+        unplaced=[],
+        owner={},
+    )
+    assert page_html(view) == '<p class="cc-unit-sidebar">aside &amp; more</p>'
+    assert "<dt>Og note</dt><dd>a note</dd>" in meta_html(view)
+    # A claim in text the page does not show (here inside <script>) still gets its mark.
+    source = "<p>Hello there.</p><script>Dry needling cures pain.</script>"
+    findings = [_finding(source, "Dry needling cures pain.", "unsupported")]
+    report = Report(files=[FileResult(path="s.html", findings=findings, source=source, fmt="html")])
+    _check_html(report)
+    page = render_html(report)
+    assert "Claims outside the text shown" in page and 'data-finding-ids="cc-f-1"' in page

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 
 def _finding(checker, text: str, evidence_id: str | None = None):
+    """The first finding for text; with an evidence id, the claim judged against that entry
+    (a finding carries every entry it matched, each with its own verdict and reasons)."""
     findings = checker.check_text(text, "r.txt").findings
     if evidence_id is not None:
-        findings = [f for f in findings if f.evidence_id == evidence_id]
+        findings = [e for f in findings for e in f.matched if e.id == evidence_id]
     assert findings, text
     return findings[0]
 

@@ -28,12 +28,13 @@ def test_every_entry_has_examples_and_citations(entry):
 def test_entry_examples_resolve_to_the_entry(rules_checker, entry):
     checker = rules_checker
     for example in entry.examples:
-        findings = [f for f in checker.check_text(example.text, "example.txt").findings if f.evidence_id == entry.id]
-        assert findings, f"{entry.id}: example does not resolve to it: {example.text!r}"
-        verdicts = {f.verdict for f in findings}
+        found = checker.check_text(example.text, "example.txt").findings
+        judged = [e for f in found for e in f.matched if e.id == entry.id]  # the claim against this entry
+        assert judged, f"{entry.id}: example does not resolve to it: {example.text!r}"
+        verdicts = {e.verdict for e in judged}
         assert example.verdict in verdicts, f"{entry.id}: {example.text!r} got {verdicts}, expected {example.verdict}"
     for counter in entry.counter_examples:
-        ids = {f.evidence_id for f in checker.check_text(counter, "example.txt").findings}
+        ids = {i for f in checker.check_text(counter, "example.txt").findings for i in f.evidence_ids}
         assert entry.id not in ids, f"{entry.id}: counter-example resolves to it: {counter!r}"
 
 

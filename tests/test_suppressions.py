@@ -71,7 +71,7 @@ def test_missing_reason_and_unused_are_reported_with_their_position():
     assert kept == []
     assert rules(notices) == [("CC902", 2, 3), ("CC903", 5, 1)]
     assert "without a reason" in notices[0].message and "suppresses nothing" in notices[1].message
-    assert str(notices[1]).startswith("page.md:5:1: CC903 claimcheck-disable-next-line CC2")
+    assert str(notices[1]).startswith("5:1: CC903 claimcheck-disable-next-line CC2")
 
 
 def test_range_disable_enable():

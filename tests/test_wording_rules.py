@@ -55,9 +55,9 @@ def test_rule_example_fires_and_gives_its_verdict(rules_checker, rule, example):
     whose reasons carry the rule, with the verdict the example states."""
     result = rules_checker.check_text(example.text, "example.md", "markdown")
     where = f"{rule.source}:{example.line or rule.line}: {rule.id}"
-    fired = [
-        f for f in result.findings if f.claim.claim_type in rule.applies_to and any(rule.tag in r for r in f.reasons)
-    ]
+    # Each evidence entry a finding matched is judged on its own (a finding with none, as itself).
+    judged = [j for f in result.findings if f.claim.claim_type in rule.applies_to for j in (f.matched or [f])]
+    fired = [j for j in judged if any(rule.tag in r for r in j.reasons)]
     assert fired, f"{where}: rule does not fire on {example.text!r}: {[f.reasons for f in result.findings]}"
     verdicts = {f.verdict for f in fired}
     assert example.verdict in verdicts, f"{where}: {example.text!r} got {verdicts}, expected {example.verdict}"
@@ -147,7 +147,7 @@ def test_natural_and_safe_need_evidence(rules_checker):
 
 def test_every_step_is_written_down(rules_checker):
     text = "Dry needling is clinically proven to give dramatic, lasting relief from neck pain for everyone."
-    f = next(f for f in _findings(rules_checker, text) if f.evidence_id == "dn.pain.neck.short_term")
+    f = next(e for f in _findings(rules_checker, text) for e in f.matched if e.id == "dn.pain.neck.short_term")
     tags = {t for r in f.reasons for t in re.findall(r"\[([a-z_]+)\]", r)}
     assert {"certainty_words", "magnitude", "lasting_beyond_short_term", "sweeping_population"} <= tags
     assert any("step(s) down: supported -> unsupported" in r for r in f.reasons)

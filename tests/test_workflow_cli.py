@@ -87,7 +87,7 @@ def test_output_file_and_github_step_summary(tmp_path):
 
 def test_default_format_is_text_when_not_a_terminal(tmp_path):
     out = claimcheck("check", str(EXAMPLE), "--no-cache")
-    assert out.stdout.decode().splitlines()[-1].endswith("supported")
+    assert "claim finding(s) in 1 file(s)" in out.stdout.decode().splitlines()[-1]
     assert "\x1b[" not in out.stdout.decode()
 
 
@@ -166,10 +166,16 @@ def test_suppression_comments_through_the_cli(tmp_path):
     out = claimcheck("check", str(page), "-f", "json", "--no-cache")
     data = json.loads(out.stdout)
     rules = [f["rule"] for f in data["files"][0]["findings"]]
-    notices = " ".join(data["files"][0]["notices"])
+    notices = {n["rule"]: (n["line"], n["column"]) for n in data["files"][0]["notices"]}
     assert "CC101" not in rules  # suppressed with a reason
     assert "CC301" not in rules  # suppressed, but the missing reason is reported
-    assert "CC902" in notices and "CC903" in notices
+    assert notices["CC902"] == (4, 1) and notices["CC903"] == (7, 1)
+    concise = claimcheck("check", str(page), "-f", "concise", "--no-cache").stdout.decode()
+    assert f"{page}:4:1: CC902 [notice] claimcheck-disable-next-line CC301: suppression without a reason" in concise
+    sarif = json.loads(claimcheck("check", str(page), "-f", "sarif", "--no-cache").stdout)
+    regions = {r["ruleId"]: r["locations"][0]["physicalLocation"]["region"] for r in sarif["runs"][0]["results"]}
+    assert regions["CC902"] == {"startLine": 4, "startColumn": 1}
+    assert regions["CC903"] == {"startLine": 7, "startColumn": 1}
 
 
 # -- baseline ------------------------------------------------------------------------------
@@ -179,7 +185,12 @@ def test_baseline_reports_only_new_findings(tmp_path):
     page = write(tmp_path / "page.md", CLAIMS)
     wrote = claimcheck("baseline", "write", "baseline.json", "page.md", "--no-cache", cwd=tmp_path)
     assert wrote.returncode == 0, wrote.stderr.decode()
-    assert json.loads((tmp_path / "baseline.json").read_text())["fingerprints"]
+    baseline = json.loads((tmp_path / "baseline.json").read_text())
+    assert baseline["version"] == 2 and baseline["generator"].startswith("claimcheck ")
+    # Readable: each entry names the path, line, rule and claim beside its fingerprint.
+    first = baseline["findings"][0]
+    assert first["path"] == "page.md" and first["line"] >= 1 and first["rule"].startswith("CC")
+    assert first["text"] in CLAIMS.replace("\n", " ") and len(first["fingerprint"]) == 64
     same = claimcheck("check", "page.md", "-f", "json", "--baseline", "baseline.json", "--no-cache", cwd=tmp_path)
     assert same.returncode == 0 and findings_of(same) == []
     assert "matched" in same.stderr.decode()

@@ -13,11 +13,66 @@ Formats:
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterator
+from pathlib import Path
+
+from claimcheck.records import SEVERITY, Report
 
 FORMATS = ("full", "text", "concise", "json", "html", "markdown", "sarif", "github")
 # Formats read by programs: no progress bar, no colour, never mixed with other output.
 MACHINE_FORMATS = frozenset({"json", "sarif", "github", "html", "markdown"})
+# Formats that keep every finding whatever --min-verdict says (the HTML page has filters).
+COMPLETE_FORMATS = frozenset({"json", "html"})
+DEFAULT_MIN_VERDICT = "mixed"  # what the other formats show unless told otherwise
+
+
+def shown(report: Report, fmt: str, min_verdict: str | None = None) -> Report:
+    """The report as ``fmt`` shows it: JSON and HTML keep every finding; the other formats
+    leave out findings below ``min_verdict`` (default: mixed, so supported claims are not
+    listed). What was left out is counted in ``Report.hidden`` for the summary line."""
+    if fmt in COMPLETE_FORMATS:
+        return report
+    floor = SEVERITY[min_verdict or DEFAULT_MIN_VERDICT]
+    if floor == 0:
+        return report
+    hidden: dict[str, int] = {}
+    files = []
+    for result in report.files:
+        kept = [f for f in result.findings if SEVERITY[f.verdict] >= floor]
+        for f in result.findings:
+            if SEVERITY[f.verdict] < floor:
+                hidden[f.verdict] = hidden.get(f.verdict, 0) + 1
+        files.append(dataclasses.replace(result, findings=kept) if len(kept) < len(result.findings) else result)
+    return Report(files=files, hidden=hidden)
+
+
+# What claimcheck writes at the top of its own reports and baselines, so that a later
+# `claimcheck check .` never reads them as pages.
+GENERATOR_MARKERS = (
+    b'<meta name="generator" content="claimcheck',  # html
+    b"<!-- generator: claimcheck",  # markdown
+    b'"generator": "claimcheck',  # baselines
+)
+# The first lines of the line formats (concise, text, github) and of full.
+_LINE_FORMATS = re.compile(
+    rb"\A(?:[^\n]*:\d+:\d+: CC\d{3} \[(?:unsupported|mixed|supported|notice)\] "
+    rb"|::(?:error|warning|notice) [^\n]*title=CC\d{3} "
+    rb"|[^\n]*\n  (?:\d+:\d+ CC\d{3} \[|no health claims found\n))"
+)
+
+
+def is_report_file(path: str | Path) -> bool:
+    """Whether a file is a report or baseline claimcheck wrote: a generator marker near the
+    top (html, markdown, baselines), or the first lines of a text, concise, full or github
+    report."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return any(marker in head for marker in GENERATOR_MARKERS) or bool(_LINE_FORMATS.match(head))
 
 
 def render_pieces(report, fmt: str, *, verbose: bool = False, color: bool = False) -> Iterator[str]:

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import TextIO
 
-from claimcheck.records import FileResult, Finding
+from claimcheck.records import FileResult, Finding, Notice, line_starts
 from claimcheck.report.markdown import citation_url, counts_line
 
 _RESET = "\x1b[0m"
@@ -40,19 +40,32 @@ def should_color(stream: TextIO, environ: Mapping[str, str] | None = None) -> bo
 
 
 def render_concise(report) -> str:
-    """``path:line:col: CODE [verdict] type: "claim": message``: one line a finding (notices
-    about a whole file at 1:1), nothing else, so editors can parse every line. Errors go to
-    standard error."""
+    """``path:line:col: CODE [verdict] type: "claim": message``: one line a finding, every
+    rubric step in the message; notices as ``path:line:col: CODE [notice] message`` at their
+    own position. Nothing else, so editors can parse every line. Errors go to standard error."""
     lines: list[str] = []
     for result in report.files:
         if result.error:
             continue
-        lines += [f"{result.path}:1:1: {notice}" for notice in result.notices]
-        for f in result.findings:
-            claim = " ".join(f.claim.text.split())
-            where = f"{result.path}:{f.line}:{f.column}"
-            lines.append(f'{where}: {f.rule} [{f.verdict}] {f.claim.claim_type}: "{claim}": {f.message}')
+        lines.extend(line for _, line in _positioned(result, concise_line))
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def concise_line(path: str, f: Finding) -> str:
+    claim = " ".join(f.claim.text.split())
+    return f'{path}:{f.line}:{f.column}: {f.rule} [{f.verdict}] {f.claim.claim_type}: "{claim}": {f.message}'
+
+
+def notice_line(path: str, n: Notice) -> str:
+    return f"{path}:{n.line}:{n.column}: {n.rule} [notice] {n.message}"
+
+
+def _positioned(result: FileResult, finding_line) -> list[tuple[tuple[int, int], str]]:
+    """A file's notices and findings as lines, in order of position (a notice first on a tie)."""
+    items = [((n.line, n.column, 0), notice_line(result.path, n)) for n in result.notices]
+    items += [((f.line, f.column, 1), finding_line(result.path, f)) for f in result.findings]
+    items.sort(key=lambda item: item[0])
+    return [(key[:2], line) for key, line in items]
 
 
 def _width(text: str) -> int:
@@ -65,48 +78,90 @@ def _width(text: str) -> int:
     return total
 
 
+def _window(line_text: str, start: int, end: int) -> tuple[int, int]:
+    """The part of a long line to show: the claim and some context (all of a short line)."""
+    if len(line_text) <= WINDOW:
+        return 0, len(line_text)
+    left = max(0, start - CONTEXT)
+    return left, min(len(line_text), end + CONTEXT, start + WINDOW)
+
+
 def source_excerpt(line_text: str, start: int, end: int) -> tuple[str, int, int]:
     """(shown line, caret offset, caret count) for the claim at [start, end) of one line.
 
     Long lines are cut to the claim and some context, with an ellipsis on the cut sides;
     tabs become one space so the carets line up.
     """
+    shown, marks = underline(line_text, start, end, [])
+    offset = len(marks) - len(marks.lstrip())
+    return shown, offset, len(marks.strip()) or 1
+
+
+def underline(line_text: str, start: int, end: int, words: list[tuple[int, int]]) -> tuple[str, str]:
+    """(shown line, mark line) for a claim at [start, end) of one line: ``^`` under the
+    words at fault (``words``: ranges of the line), ``-`` under the rest of the claim, or
+    ``^`` under the whole claim when no word is marked. Widths follow the terminal (wide
+    characters take two columns); long lines are cut around the claim."""
     line_text = line_text.rstrip("\r").replace("\t", " ")
     start = min(max(start, 0), len(line_text))
     end = min(max(end, start + 1), max(len(line_text), start + 1))
-    left, right = 0, len(line_text)
-    if len(line_text) > WINDOW:
-        left = max(0, start - CONTEXT)
-        right = min(len(line_text), end + CONTEXT, start + WINDOW)
+    left, right = _window(line_text, start, end)
     prefix = "…" if left > 0 else ""
     suffix = "…" if right < len(line_text) else ""
     shown = prefix + line_text[left:right] + suffix
-    offset = _width(prefix + line_text[left:start])
-    count = max(1, _width(line_text[start : min(end, right)]))
-    return shown, offset, count
+    marks = [" "] * _width(prefix)
+    for i in range(left, right):
+        ch = line_text[i]
+        w = _width(ch)
+        if start <= i < end:
+            at_fault = not words or any(a <= i < b for a, b in words)
+            mark = "^" if at_fault else "-"
+        else:
+            mark = " "
+        marks.extend(mark * w)
+    if end > right or start >= len(line_text):
+        marks.append("^")
+    return shown, "".join(marks).rstrip()
 
 
 def _lines(source: str | None) -> list[str]:
     return source.split("\n") if source else []
 
 
-def _finding_block(f: Finding, lines: list[str], paint) -> list[str]:
+def _line_offsets(source: str | None) -> list[int]:
+    return line_starts(source) if source else []
+
+
+def _finding_block(f: Finding, lines: list[str], starts: list[int], paint) -> list[str]:
     out = [f"  {f.line}:{f.column} {paint('code', f.rule)} {paint(f.verdict, f'[{f.verdict}]')} {f.claim.claim_type}"]
     gutter = str(f.line)
     pad = " " * len(gutter)
-    if 0 < f.line <= len(lines):
+    if 0 < f.line <= len(lines) and f.line <= len(starts):
         text = lines[f.line - 1]
         end = f.end_column - 1 if f.end_line == f.line else len(text.rstrip("\r"))
-        shown, offset, count = source_excerpt(text, f.column - 1, end)
+        base = starts[f.line - 1]
+        words = [(h.start - base, h.end - base) for h in f.highlights if base <= h.start < base + len(text) + 1]
+        shown, marks = underline(text, f.column - 1, end, words)
+        painted = "".join(
+            paint(f.verdict, ch) if ch == "^" else paint("gutter", ch) if ch == "-" else ch for ch in marks
+        )
         out.append(f"    {paint('gutter', gutter + ' |')} {shown}")
-        out.append(f"    {paint('gutter', pad + ' |')} {' ' * offset}{paint(f.verdict, '^' * count)}")
+        out.append(f"    {paint('gutter', pad + ' |')} {painted}")
     else:  # no source kept: show the claim itself
         out.append(f'    {paint("gutter", gutter + " |")} "{" ".join(f.claim.text.split())}"')
-    out.append(f"    {f.message}")
-    if f.evidence_id:
-        links = [u for c in f.citations if (u := citation_url(c))]
-        link = f" {links[0]}" if links else ""
-        out.append(f"    evidence: {f.evidence_id} ({f.certainty}){link}")
+    if f.highlights:
+        out.append("    words: " + "; ".join(_words(f)))
+    steps = [r for r in f.reasons if not r.startswith("verdict: ")]
+    for reason in steps or [f"verdict: {f.verdict}"]:
+        out.append(f"    - {reason}")
+    matched = f.matched
+    if matched:
+        for i, e in enumerate(matched):
+            links = [u for c in e.citations if (u := citation_url(c))]
+            link = f" {links[0]}" if links else ""
+            moved = f"{e.entry_verdict} -> {e.verdict}" if e.entry_verdict != e.verdict else e.verdict
+            head = "evidence:" if i == 0 else "         "
+            out.append(f"    {head} {e.id} ({e.certainty} certainty; {moved}){link}")
     else:
         out.append("    evidence: none on file")
     if f.suggestion:
@@ -114,15 +169,28 @@ def _finding_block(f: Finding, lines: list[str], paint) -> list[str]:
     return out
 
 
+def _words(f: Finding) -> list[str]:
+    """'certainty 'clinically proven', 'cure'' and the like, one group per kind, in order."""
+    groups: dict[str, list[str]] = {}
+    for h in f.highlights:
+        quoted = f"'{' '.join(h.text.split())}'"
+        if quoted not in groups.setdefault(h.why, []):
+            groups[h.why].append(quoted)
+    return [f"{why} {', '.join(words)}" for why, words in groups.items()]
+
+
 def _file_block(result: FileResult, paint) -> list[str]:
     out = [paint("path", result.path)]
-    for notice in result.notices:
-        out.append(f"  notice: {notice}")
-    if not result.findings:
+    if not result.findings and not result.notices:
         out.append("  no health claims found")
-    lines = _lines(result.source)
-    for f in result.findings:
-        out.extend(_finding_block(f, lines, paint))
+    lines, starts = _lines(result.source), _line_offsets(result.source)
+    blocks = [
+        ((n.line, n.column, 0), [f"  {n.line}:{n.column} {paint('code', n.rule)} [notice] {n.message}"])
+        for n in result.notices
+    ]
+    blocks += [((f.line, f.column, 1), _finding_block(f, lines, starts, paint)) for f in result.findings]
+    for _, block in sorted(blocks, key=lambda b: b[0]):
+        out.extend(block)
         out.append("")
     if out[-1] != "":
         out.append("")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from claimcheck.records import Finding
-from claimcheck.report.markdown import citation_url, render_markdown, worst_first
+from claimcheck.report.markdown import citation_url, notice_lines, render_markdown, worst_first
 
 COMMANDS = {"unsupported": "error", "mixed": "warning", "supported": "notice"}
 # GitHub rejects a step summary over 1 MiB; keep well under it.
@@ -36,18 +36,24 @@ def command(kind: str, message: str, **properties: object) -> str:
 
 
 def _message(f: Finding) -> str:
-    lines = [f'"{" ".join(f.claim.text.split())}"', f.message]
-    if f.evidence_id:
-        evidence = f"evidence: {f.evidence_id} ({f.certainty} certainty)"
-        links = [u for c in f.citations if (u := citation_url(c))]
-        lines.append(evidence + (f" {links[0]}" if links else ""))
+    """The claim, every rubric step, the words at fault, every evidence entry with its first
+    link, and the suggestion: one line each."""
+    lines = [f'"{" ".join(f.claim.text.split())}"']
+    lines += [f"- {r}" for r in f.reasons if not r.startswith("verdict: ")]
+    if f.highlights:
+        lines.append("words: " + ", ".join(f"'{' '.join(h.text.split())}' ({h.why})" for h in f.highlights))
+    for e in f.matched:
+        moved = f"{e.entry_verdict} -> {e.verdict}" if e.entry_verdict != e.verdict else e.verdict
+        links = [u for c in e.citations if (u := citation_url(c))]
+        lines.append(f"evidence: {e.id} ({e.certainty} certainty; {moved})" + (f" {links[0]}" if links else ""))
     if f.suggestion:
         lines.append(f"suggestion: {f.suggestion}")
     return "\n".join(lines)
 
 
 def render_github(report) -> str:
-    """Workflow commands: findings worst first, then stale-evidence notices and unreadable files."""
+    """Workflow commands: findings worst first, then notices (each at its line and column) and
+    unreadable files."""
     lines: list[str] = []
     for result, f in worst_first(report):
         path = result.path.replace("\\", "/")
@@ -65,9 +71,17 @@ def render_github(report) -> str:
                 title=f"{f.rule} [{f.verdict}] {f.claim.claim_type} claim",
             )
         )
-    for result in report.files:
-        for notice in result.notices:
-            lines.append(command("notice", notice, file=result.path.replace("\\", "/"), title="claimcheck notice"))
+    for result, n in notice_lines(report):
+        lines.append(
+            command(
+                "notice",
+                n.message,
+                file=result.path.replace("\\", "/"),
+                line=n.line,
+                col=n.column,
+                title=f"{n.rule} claimcheck notice",
+            )
+        )
     for result in report.errors:
         lines.append(
             command(

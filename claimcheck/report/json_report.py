@@ -1,4 +1,9 @@
-"""JSON output: the versioned contract in docs/json-schema.md (schema_version 1)."""
+"""JSON output: the versioned contract in docs/json-schema.md (schema_version 2).
+
+Version 2: one finding per (claim span, claim type), carrying every matched evidence entry
+worst first, the combined verdict (the worst of theirs), every rubric step, and the
+highlights (the words the verdict turns on). Notices are objects with a rule and a position.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +11,13 @@ from collections import Counter
 from collections.abc import Iterator
 
 from claimcheck import __version__, fastjson
-from claimcheck.records import CLAIM_TYPES, VERDICTS, Finding
+from claimcheck.records import CLAIM_TYPES, VERDICTS, Finding, Notice
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def finding_json(f: Finding) -> dict:
     c = f.claim
-    evidence = None
-    if f.evidence_id:
-        evidence = {
-            "id": f.evidence_id,
-            "topic": f.evidence_topic,
-            "certainty": f.certainty,
-            "citations": [cit.to_json() for cit in f.citations],
-        }
     return {
         "rule": f.rule,
         "claim_type": c.claim_type,
@@ -35,10 +32,28 @@ def finding_json(f: Finding) -> dict:
         "intervention": c.intervention,
         "confidence": round(c.confidence, 3),
         "qualifiers": c.qualifiers.present(),
-        "evidence": evidence,
+        "highlights": [{"start": h.start, "end": h.end, "why": h.why, "text": h.text} for h in f.highlights],
+        "evidence": [
+            {
+                "id": e.id,
+                "topic": e.topic,
+                "certainty": e.certainty,
+                "entry_verdict": e.entry_verdict,
+                "verdict": e.verdict,
+                "rule": e.rule,
+                "reasons": list(e.reasons),
+                "suggestion": e.suggestion,
+                "citations": [cit.to_json() for cit in e.citations],
+            }
+            for e in f.matched
+        ],
         "reasons": list(f.reasons),
         "suggestion": f.suggestion,
     }
+
+
+def notice_json(n: Notice) -> dict:
+    return {"rule": n.rule, "line": n.line, "column": n.column, "message": n.message}
 
 
 def summary_json(report) -> dict:
@@ -50,6 +65,7 @@ def summary_json(report) -> dict:
         "by_verdict": {v: sum(1 for f in findings if f.verdict == v) for v in VERDICTS},
         "by_type": {t: sum(1 for f in findings if f.claim.claim_type == t) for t in CLAIM_TYPES},
         "by_rule": dict(sorted(Counter(f.rule for f in findings).items())),
+        "notices": sum(len(r.notices) for r in report.files),
     }
 
 
@@ -67,7 +83,7 @@ def iter_json(report) -> Iterator[str]:
     yield f'  "tool": {dumps({"name": "claimcheck", "version": __version__})},\n'
     yield '  "files": ['
     for i, r in enumerate(report.files):
-        head = dumps({"path": r.path, "error": r.error, "notices": list(r.notices)})[:-1]
+        head = dumps({"path": r.path, "error": r.error, "notices": [notice_json(n) for n in r.notices]})[:-1]
         lines = ",\n".join(f"      {dumps(finding_json(f))}" for f in r.findings)
         body = f"[\n{lines}\n    ]" if lines else "[]"
         yield f'{"," if i else ""}\n    {head}, "findings": {body}}}'

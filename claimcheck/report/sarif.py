@@ -8,31 +8,33 @@ that move the claim.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
 from urllib.parse import quote
 
 from claimcheck import __version__
-from claimcheck.records import Finding
-from claimcheck.report.markdown import citation_url, worst_first
+from claimcheck.records import Finding, line_starts, short_reasons
+from claimcheck.report.markdown import citation_url, notice_lines, worst_first
 from claimcheck.rubric import RULE_CODES
 from claimcheck.rule_docs import RUBRIC_SUMMARY, RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "claimcheck/v1"
 STALE_RULE = "CC901"
+NOTICE_RULES = ("CC901", "CC902", "CC903", "CC904")
 LEVELS = {"unsupported": "error", "mixed": "warning", "supported": "note"}
 _NOTICE_EVIDENCE = re.compile(r"evidence (\S+) was last reviewed")
 
 
 def rule_ids() -> list[str]:
-    """Every rule the driver declares: the rubric's codes plus the stale-evidence notice, sorted."""
-    return sorted(set(RULE_CODES.values()) | {STALE_RULE})
+    """Every rule the driver declares: the rubric's codes plus the notices, sorted."""
+    return sorted(set(RULE_CODES.values()) | set(NOTICE_RULES))
 
 
 def _default_level(code: str) -> str:
-    if code == STALE_RULE:
+    if code in NOTICE_RULES:
         return "note"
     situations = {situation for (_, situation), c in RULE_CODES.items() if c == code}
     # No evidence and serious conditions are always unsupported; evidence rules vary.
@@ -62,7 +64,7 @@ def normalise_claim(text: str) -> str:
 
 
 def fingerprint(rule: str, claim_text: str, evidence_id: str | None = None) -> str:
-    """32 hex characters of sha256 over rule, normalised claim and evidence id (no line numbers)."""
+    """32 hex characters of sha256 over rule, normalised claim and evidence id(s) (no line numbers)."""
     key = f"{rule}\n{normalise_claim(claim_text)}\n{evidence_id or ''}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
@@ -91,11 +93,13 @@ def _message(f: Finding) -> str:
     claim = " ".join(f.claim.text.split())
     if len(claim) > 200:
         claim = claim[:199].rstrip() + "…"
-    reason = f.message.rstrip(" .")
-    text = f'{f.verdict.capitalize()} {f.claim.claim_type} claim: "{claim}". {reason}.'
-    if f.evidence_id:
-        text += f" Evidence: {f.evidence_id} ({f.certainty} certainty)."
-        links = [u for c in f.citations if (u := citation_url(c))]
+    text = f'{f.verdict.capitalize()} {f.claim.claim_type} claim: "{claim}".'
+    steps = short_reasons(f.reasons)
+    if steps:
+        text += " " + " ".join(f"{i}. {step.rstrip(' .')}." for i, step in enumerate(steps, 1))
+    for e in f.matched:
+        text += f" Evidence: {e.id} ({e.certainty} certainty)."
+        links = [u for c in e.citations if (u := citation_url(c))]
         if links:
             text += f" {links[0]}"
     if f.suggestion:
@@ -110,36 +114,65 @@ def _location(uri: str, region: dict | None) -> dict:
     return {"physicalLocation": physical}
 
 
+def _related(uri: str, f: Finding, starts: list[int] | None) -> list[dict]:
+    """The words at fault as related locations (needs the source to place them)."""
+    if not starts:
+        return []
+    out = []
+    for i, h in enumerate(f.highlights):
+        line = bisect.bisect_right(starts, h.start) - 1
+        end_line = bisect.bisect_right(starts, max(h.end - 1, h.start)) - 1
+        region = {
+            "startLine": line + 1,
+            "startColumn": h.start - starts[line] + 1,
+            "endLine": end_line + 1,
+            "endColumn": h.end - starts[end_line] + 1,
+            "snippet": {"text": h.text},
+        }
+        location = _location(uri, region)
+        location["id"] = i
+        location["message"] = {"text": f"{h.why}: {h.text}"}
+        out.append(location)
+    return out
+
+
 def render_sarif(report) -> str:
     """The whole report as one SARIF 2.1.0 log with one run."""
     rules = rule_ids()
     index = {code: i for i, code in enumerate(rules)}
     results: list[dict] = []
     seen: dict[tuple[str, str], int] = {}
+    starts = {id(r): line_starts(r.source) if r.source else None for r in report.files}
     for result, f in worst_first(report):
         uri = artifact_uri(result.path)
-        digest = fingerprint(f.rule, f.claim.text, f.evidence_id)
+        digest = fingerprint(f.rule, f.claim.text, ",".join(f.evidence_ids) or None)
         seen[(uri, digest)] = seen.get((uri, digest), 0) + 1
-        results.append(
-            {
-                "ruleId": f.rule,
-                "ruleIndex": index.get(f.rule, -1),
-                "level": LEVELS.get(f.verdict, "warning"),
-                "message": {"text": _message(f)},
-                "locations": [_location(uri, _region(f))],
-                # The occurrence count tells apart the same claim repeated in one file.
-                "partialFingerprints": {FINGERPRINT_KEY: f"{digest}:{seen[(uri, digest)]}"},
-                "properties": {
-                    "claim_type": f.claim.claim_type,
-                    "verdict": f.verdict,
-                    "evidence_id": f.evidence_id,
-                    "certainty": f.certainty,
-                    "intervention": f.claim.intervention,
-                    "suggestion": f.suggestion,
-                },
-            }
-        )
-    results.extend(_stale_results(report, index))
+        entry = {
+            "ruleId": f.rule,
+            "ruleIndex": index.get(f.rule, -1),
+            "level": LEVELS.get(f.verdict, "warning"),
+            "message": {"text": _message(f)},
+            "locations": [_location(uri, _region(f))],
+        }
+        related = _related(uri, f, starts[id(result)])
+        if related:
+            entry["relatedLocations"] = related
+        entry |= {
+            # The occurrence count tells apart the same claim repeated in one file.
+            "partialFingerprints": {FINGERPRINT_KEY: f"{digest}:{seen[(uri, digest)]}"},
+            "properties": {
+                "claim_type": f.claim.claim_type,
+                "verdict": f.verdict,
+                "evidence_id": f.evidence_id,
+                "evidence_ids": f.evidence_ids,
+                "certainty": f.certainty,
+                "intervention": f.claim.intervention,
+                "reasons": list(f.reasons),
+                "suggestion": f.suggestion,
+            },
+        }
+        results.append(entry)
+    results.extend(_notice_results(report, index))
     notifications = [
         {
             "level": "error",
@@ -165,26 +198,28 @@ def render_sarif(report) -> str:
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
 
 
-def _stale_results(report, index: dict[str, int]) -> list[dict]:
-    """One CC901 note per stale-evidence notice, at the first claim judged with that entry."""
+def _notice_results(report, index: dict[str, int]) -> list[dict]:
+    """One ``note`` per notice, at its line and column (stale evidence: at the first claim
+    judged with that entry; a suppression comment: at the comment)."""
     out = []
-    for result in report.files:
-        for notice in result.notices:
-            if not notice.startswith(STALE_RULE):
-                continue
-            match = _NOTICE_EVIDENCE.search(notice)
-            evidence_id = match.group(1) if match else None
-            first = next((f for f in result.findings if evidence_id and f.evidence_id == evidence_id), None)
-            region = _region(first) if first else {"startLine": 1}
-            out.append(
-                {
-                    "ruleId": STALE_RULE,
-                    "ruleIndex": index[STALE_RULE],
-                    "level": "note",
-                    "message": {"text": notice.removeprefix(STALE_RULE).strip()},
-                    "locations": [_location(artifact_uri(result.path), region)],
-                    "partialFingerprints": {FINGERPRINT_KEY: fingerprint(STALE_RULE, "", evidence_id) + ":1"},
-                    "properties": {"evidence_id": evidence_id},
-                }
-            )
+    seen: dict[tuple[str, str], int] = {}
+    for result, n in notice_lines(report):
+        uri = artifact_uri(result.path)
+        match = _NOTICE_EVIDENCE.search(n.message) if n.rule == STALE_RULE else None
+        evidence_id = match.group(1) if match else None
+        digest = fingerprint(n.rule, n.message if evidence_id is None else "", evidence_id)
+        seen[(uri, digest)] = seen.get((uri, digest), 0) + 1
+        region = {"startLine": max(1, n.line), "startColumn": max(1, n.column)}
+        properties = {"notice": True} | ({"evidence_id": evidence_id} if evidence_id else {})
+        out.append(
+            {
+                "ruleId": n.rule,
+                "ruleIndex": index.get(n.rule, -1),
+                "level": "note",
+                "message": {"text": n.message},
+                "locations": [_location(uri, region)],
+                "partialFingerprints": {FINGERPRINT_KEY: f"{digest}:{seen[(uri, digest)]}"},
+                "properties": properties,
+            }
+        )
     return out

@@ -1,30 +1,34 @@
-"""Text output for terminals and editors: ``path:line:col: CODE [verdict] message``."""
+"""Text output for logs and pipes: ``path:line:col: CODE [verdict] type: "claim": message``,
+one line a finding (every rubric step, short, then the evidence entries), then a summary."""
 
 from __future__ import annotations
 
-from claimcheck.records import VERDICTS
+from claimcheck.records import Finding
+from claimcheck.report.full import _positioned
+from claimcheck.report.markdown import counts_line
 
 
 def render_text(report, verbose: bool = False) -> str:
+    """One line per finding and notice, in order of position; ``verbose`` adds every reason
+    in full and the suggestion under each finding."""
     lines: list[str] = []
     for result in report.files:
         if result.error:
             continue  # errors go to standard error, one line each
-        for notice in result.notices:
-            lines.append(f"{result.path}: {notice}")
-        for f in result.findings:
-            evidence = f" [{f.evidence_id}]" if f.evidence_id else ""
-            lines.append(
-                f"{result.path}:{f.line}:{f.column}: {f.rule} [{f.verdict}] "
-                f'{f.claim.claim_type}: "{_short(f.claim.text)}": {f.message}{evidence}'
+
+        def finding_line(path: str, f: Finding) -> str:
+            line = (
+                f'{path}:{f.line}:{f.column}: {f.rule} [{f.verdict}] {f.claim.claim_type}: "{_short(f.claim.text)}": '
             )
-            if verbose and f.suggestion:
-                lines.append(f"    suggestion: {f.suggestion}")
-    findings = report.findings
-    counts = ", ".join(f"{sum(1 for f in findings if f.verdict == v)} {v}" for v in reversed(VERDICTS))
-    checked = len(report.files) - len(report.errors)
-    errors = f", {len(report.errors)} file(s) with errors" if report.errors else ""
-    lines.append(f"{len(findings)} claim finding(s) in {checked} file(s): {counts}{errors}")
+            line += f.message
+            if verbose:
+                line += "".join(f"\n    - {r}" for r in f.reasons if not r.startswith("verdict: "))
+                if f.suggestion:
+                    line += f"\n    suggestion: {f.suggestion}"
+            return line
+
+        lines.extend(line for _, line in _positioned(result, finding_line))
+    lines.append(counts_line(report))
     return "\n".join(lines) + "\n"
 
 
