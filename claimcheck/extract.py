@@ -38,11 +38,12 @@ from claimcheck.outline import NAMED_THERAPY, Outline, Subject, therapies_in
 from claimcheck.qualifiers import merge, read_qualifiers
 from claimcheck.records import CLAIM_TYPES, Claim, Document
 from claimcheck.rules import Lexicon
-from claimcheck.sentences import PREDICATE_CUES, Sentence, split_sentences, starts_with_cue
+from claimcheck.sentences import PREDICATE_CUES, Sentence, short_phrase, split_sentences, starts_with_cue
 
 MODEL_LABELS = ("claim", *CLAIM_TYPES)  # the classifier's output columns
 # The model adds a claim (or a type) the rules missed only when it is this sure.
 MODEL_ADD_THRESHOLD = 0.8
+MODEL_ADD_UNLINKED_THRESHOLD = 0.95
 # ... and removes a rule claim only when it is this sure there is none.
 MODEL_VETO_THRESHOLD = 0.05
 RULE_PRIOR_EXPLICIT = 0.9
@@ -209,11 +210,17 @@ class ClaimExtractor:
         starts_with_predicate = starts_with_cue(s, "efficacy_verb") or starts_with_cue(s, "mechanism_verb")
         outcomes = s.concept_ids(lex, "condition") + s.concept_ids(lex, "outcome")
         heading_ok = True
-        is_title = s.unit.kind == "heading" or (s.unit.kind == "meta" and s.unit.role == "title")
+        # A lone short bullet followed by prose is a sub-heading in disguise ("✅ Acute Injuries"):
+        # judged as a heading.
+        is_title = (
+            s.unit.kind == "heading"
+            or (s.unit.kind == "meta" and s.unit.role == "title")
+            or (s.unit.kind == "list_item" and not listed and context is None and short_phrase(s.unit.text))
+        )
         if is_title and context is None:
             verb = s.has("efficacy_verb") or s.has("mechanism_verb")
             # "Boost Immunity" promises; "Improved Function" and "Stress Reduction:" are labels.
-            label = text.endswith(":") or first_word(s).endswith("ed")
+            label = text.endswith(":") or first_word(s).endswith(("ed", "ing"))
             heading_ok = (
                 (not implicit and verb)
                 or (implicit and starts_with_predicate and not label)
@@ -316,7 +323,9 @@ class ClaimExtractor:
         )
 
     def _build(self, a: Analysis, probs: dict[str, float] | None) -> list[Claim]:
-        model_says_claim = probs is not None and probs["claim"] >= MODEL_ADD_THRESHOLD
+        # The model may add a claim the rules did not tie to the therapy only when it is surer.
+        threshold = MODEL_ADD_THRESHOLD if (a.linked or not a.implicit) else MODEL_ADD_UNLINKED_THRESHOLD
+        model_says_claim = probs is not None and probs["claim"] >= threshold
         if a.subject is None:
             return []
         types = list(a.rule_types) if a.rule_claim else []
