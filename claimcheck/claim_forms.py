@@ -250,6 +250,12 @@ def drop_cues_inside_nouns(s: Sentence, lexicon: Lexicon) -> None:
         and lexicon.concepts[c.label_].kind in NOUN_KINDS
         and c.end - c.start > 1
         and c.label_ not in OPEN_CLASS_CONCEPTS  # "reduces ... infections": the open pattern may take the verb in
+        # Right after the therapy's name the first word is its verb ("Cold plunges reverse ageing").
+        and not any(
+            t.end in (c.start, c.start - 1)
+            for t in s.concepts
+            if lexicon.concepts.get(t.label_) and lexicon.concepts[t.label_].kind == "intervention"
+        )
     ]
     s.cues = [
         q for q in s.cues if q.label_ not in CLAIM_CUES or not any(n.start == q.start and q.end < n.end for n in nouns)

@@ -15,6 +15,8 @@ from claimcheck.nlp import CONCEPTS_KEY, CUES_KEY
 from claimcheck.records import Unit
 from claimcheck.rules import Lexicon
 
+# Cues that state the limits of the evidence: a sentence holding one is not cut into clauses.
+LIMIT_CUES = frozenset({"limitation", "disclaimer", "evidence_absent"})
 FRAGMENT_MAX_WORDS = 10  # a bullet or banner phrase has at most this many words
 BANNER_MAX_WORDS = 6  # a banner with a full stop: "Lose weight without dieting."
 
@@ -89,10 +91,14 @@ def split_sentences(unit: Unit, doc, whole: bool = False, concept_spans: list | 
         bounds, owners = sentence_bounds, list(range(len(sentence_bounds)))
     else:
         predicate_starts = {c.start for c in doc.spans[CUES_KEY] if c.label_ in PREDICATE_CUES}
+        # A sentence that states the limits of its own evidence ("...; this has not been shown
+        # in people") is one statement: cutting it would leave the effect without its limit.
+        whole_starts = sorted(c.start for c in doc.spans[CUES_KEY] if c.label_ in LIMIT_CUES)
         bounds, owners = [], []
         for k, sb in enumerate(sentence_bounds):
             banner = unit.kind in ("heading", "meta") or short_phrase(unit.text)
-            clauses = clause_bounds(doc, sb, predicate_starts, banner=banner)
+            limited = any(sb[2] <= t < sb[3] for t in whole_starts)
+            clauses = [sb] if limited else clause_bounds(doc, sb, predicate_starts, banner=banner)
             bounds.extend(clauses)
             owners.extend([k] * len(clauses))
     token_starts = [b[2] for b in bounds]

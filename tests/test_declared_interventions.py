@@ -76,7 +76,7 @@ def test_declared_therapy_is_matched_through_the_cli(cli, tmp_path, evidence_dir
     page.write_text(PAGE, encoding="utf-8")
     out = cli("check", str(page), "--evidence", str(evidence_dir), "-f", "json", "--no-cache")
     assert out.returncode == 1, out.stderr
-    by_id = {f["evidence"]["id"]: f for f in _findings(out.stdout) if f["evidence"]}
+    by_id = {e["id"]: f for f in _findings(out.stdout) for e in f["evidence"]}
     assert by_id["org.float.back_pain"]["verdict"] == "unsupported"
     assert by_id["org.float.back_pain"]["intervention"] == "flotation"
     assert by_id["org.float.relaxation"]["verdict"] == "supported"
@@ -92,7 +92,7 @@ def test_declared_therapy_is_matched_through_the_config_file(cli, tmp_path, evid
     (tmp_path / "content" / "page.md").write_text(PAGE, encoding="utf-8")
     out = cli("check", "content", "-f", "json", "--no-cache", cwd=tmp_path)
     assert out.returncode == 1, out.stderr
-    ids = {(f["evidence"] or {}).get("id") for f in _findings(out.stdout)}
+    ids = {e["id"] for f in _findings(out.stdout) for e in f["evidence"]}
     assert {"org.float.back_pain", "org.float.relaxation"} <= ids
 
 

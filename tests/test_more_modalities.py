@@ -100,7 +100,7 @@ def test_an_evidence_file_for_infrared_sauna_now_loads(cli, tmp_path):
     out = cli("check", "-", "--evidence", str(folder), "-f", "json", stdin=b"An infrared sauna cures insomnia.")
     assert out.returncode == 1, out.stderr.decode()
     finding = json.loads(out.stdout)["files"][0]["findings"][0]
-    assert finding["evidence"]["id"] == "org.sauna.sleep" and finding["verdict"] == "unsupported"
+    assert [e["id"] for e in finding["evidence"]] == ["org.sauna.sleep"] and finding["verdict"] == "unsupported"
 
 
 @pytest.mark.parametrize(
@@ -130,9 +130,9 @@ def test_an_evidence_file_for_infrared_sauna_now_loads(cli, tmp_path):
     ],
 )  # fmt: skip
 def test_claims_resolve_to_their_rows(rules_checker, text, evidence_id, verdict):
-    findings = [f for f in rules_checker.check_text(text).findings if f.evidence_id == evidence_id]
-    assert findings, [(f.evidence_id, f.verdict) for f in rules_checker.check_text(text).findings]
-    assert verdict in {f.verdict for f in findings}
+    matched = [m for f in rules_checker.check_text(text).findings for m in f.matched if m.id == evidence_id]
+    assert matched, [(f.evidence_id, f.verdict) for f in rules_checker.check_text(text).findings]
+    assert verdict in {m.verdict for m in matched}
 
 
 def test_kinesiology_tape_is_not_applied_kinesiology(rules_checker):
