@@ -289,7 +289,7 @@ class ClaimExtractor:
             types.append("efficacy")
         elif not negated and (fragment or testimonial) and has_any(s, (*PROMISE_QUALIFIERS, "recovery")):
             types.append("efficacy")  # "Works in minutes", "Results that last for ever"
-        elif not negated and s.has("sensory") and not s.has("procedure"):
+        elif not negated and s.has("sensory") and not s.has("procedure") and not safety_claim:
             types.append("efficacy")  # "Hot stone massage feels good": a sensory claim, judged as one
         elif not negated and not implicit and eff_verb and has_any(s, ("absolute", "population")):
             types.append("efficacy")  # "PEMF mats are guaranteed to work for every client"
