@@ -15,7 +15,8 @@ from typing import Annotated
 import typer
 
 from claimcheck import __version__
-from claimcheck.fileio import write_atomic
+from claimcheck.escape import terminal, terminal_lines
+from claimcheck.fileio import FileRefused, write_atomic, write_target
 from claimcheck.report import FORMATS, MACHINE_FORMATS
 
 app = typer.Typer(
@@ -50,7 +51,14 @@ FAIL_LEVEL = {"unsupported": 2, "mixed": 1, "any": 0, "never": 99}
 
 
 def _error(message: str) -> None:
-    typer.echo(f"claimcheck: error: {message}", err=True)
+    """One line on standard error; control characters in it (from file names, page copy,
+    HTTP reason phrases) are shown escaped, so it stays one line and acts on no terminal."""
+    typer.echo(f"claimcheck: error: {terminal(message)}", err=True)
+
+
+def _say(text: str) -> None:
+    """Lines on standard output that may quote files or evidence, escaped like _error."""
+    typer.echo(terminal_lines(text))
 
 
 def _version(value: bool) -> None:
@@ -141,6 +149,13 @@ def check(
     url_timeout: Annotated[
         float, typer.Option(min=0.1, max=600.0, help="Seconds to wait for a URL before giving up on it.")
     ] = 10.0,
+    allow_private_redirects: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-redirects",
+            help="Follow a URL's redirects to loopback, link-local and private addresses (refused by default).",
+        ),
+    ] = False,
 ) -> None:
     """Check files for health claims and report a verdict for each."""
     from claimcheck.records import worst
@@ -150,6 +165,8 @@ def check(
     if stdin_format not in ("text", "markdown", "html"):
         _error(f"--stdin-format: {stdin_format!r} is not one of text, markdown, html")
         raise typer.Exit(2)
+    if output is not None:
+        _check_output(output)
     run = _run(
         paths,
         config=config,
@@ -164,6 +181,8 @@ def check(
         use_model=None if model else False,
         model_dir=model_dir,
         url_timeout=url_timeout,
+        allow_private_redirects=allow_private_redirects,
+        output=output,
         stdin_format=stdin_format,
         jobs=jobs,
         use_cache=cache,
@@ -181,8 +200,10 @@ def check(
         _error(result.error or "")
     if run.baseline_matched is not None:
         typer.echo(
-            f"claimcheck: baseline {baseline}: {run.baseline_matched} known finding(s) matched, "
-            f"{len(report.findings)} new",
+            terminal(
+                f"claimcheck: baseline {baseline}: {run.baseline_matched} known finding(s) matched, "
+                f"{len(report.findings)} new"
+            ),
             err=True,
         )
     if fmt == "github":
@@ -205,6 +226,16 @@ def check(
     raise typer.Exit(1 if worst(report.findings) >= FAIL_LEVEL[settings.fail_on] else 0)
 
 
+def _check_output(output: Path) -> None:
+    """-o must name a regular file or a new one: a device, FIFO or socket is refused before
+    anything is checked (the report is renamed over the target, which would replace it)."""
+    try:
+        write_target(output)
+    except FileRefused as exc:
+        _error(f"{output}: cannot write the report there: {exc.strerror}")
+        raise typer.Exit(2) from None
+
+
 def _chosen_format(explicit: str | None, settings, output: Path | None) -> str:
     """--format, else the configuration's, else full on a terminal and text elsewhere."""
     if explicit:
@@ -220,7 +251,7 @@ def _run(paths: list[str], *, overrides: dict, show_progress: bool, explicit_for
     from claimcheck.config import ConfigError
     from claimcheck.errors import ModelError
     from claimcheck.gitdiff import GitError
-    from claimcheck.runner import Run, RunOptions
+    from claimcheck.runner import OutputError, Run, RunOptions
     from claimcheck.yamlio import SchemaError
 
     try:
@@ -235,7 +266,7 @@ def _run(paths: list[str], *, overrides: dict, show_progress: bool, explicit_for
         finally:
             if bar:
                 bar.stop()
-    except (ConfigError, GitError, BaselineError, SchemaError, ModelError) as exc:
+    except (ConfigError, GitError, BaselineError, SchemaError, ModelError, OutputError) as exc:
         _error(str(exc))
         raise typer.Exit(2) from None
 
@@ -288,9 +319,11 @@ def baseline_write(
     """Record today's findings by fingerprint; `check --baseline FILE` then reports only new ones."""
     from claimcheck.baseline import write_baseline
 
+    _check_output(file)
     run = _run(
         list(paths or ["."]),
         config=config,
+        output=file,
         overrides={"evidence": evidence},
         use_model=None if model else False,
         jobs=jobs,
@@ -305,7 +338,7 @@ def baseline_write(
     except OSError as exc:
         _error(f"{file}: cannot write ({exc.strerror or exc})")
         raise typer.Exit(2) from None
-    typer.echo(f"wrote {file}: {count} finding(s) from {len(run.report.files)} file(s)")
+    _say(f"wrote {file}: {count} finding(s) from {len(run.report.files)} file(s)")
     raise typer.Exit(2 if run.report.errors else 0)
 
 
@@ -324,8 +357,8 @@ def config_command(
         _error(str(exc))
         raise typer.Exit(2) from None
     source = config or find_config(target)
-    typer.echo(f"# configuration for {target}: {source if source else 'no configuration file (defaults)'}")
-    typer.echo(describe(resolved))
+    _say(f"# configuration for {target}: {source if source else 'no configuration file (defaults)'}")
+    _say(describe(resolved))
 
 
 @app.command("rule")
@@ -370,7 +403,7 @@ def explain(
         hint = f" (did you mean: {', '.join(close)}?)" if close else ""
         _error(f"no evidence entry {evidence_id!r}{hint}")
         raise typer.Exit(2)
-    typer.echo(describe_entry(entry))
+    _say(describe_entry(entry))
 
 
 def describe_entry(entry) -> str:
@@ -410,7 +443,7 @@ def evidence_list(evidence: Annotated[list[Path] | None, typer.Option("--evidenc
         _error(str(exc))
         raise typer.Exit(2) from None
     for entry in sorted(base.entries.values(), key=lambda e: (e.intervention, e.id)):
-        typer.echo(f"{entry.id:44} {entry.claim_type:11} {entry.verdict:11} {entry.certainty:9} {entry.topic}")
+        _say(f"{entry.id:44} {entry.claim_type:11} {entry.verdict:11} {entry.certainty:9} {entry.topic}")
 
 
 @evidence_app.command("validate")
@@ -441,9 +474,9 @@ def evidence_validate(
         except SchemaError as exc:
             report.errors.append(exc)
     for warning in report.warnings:
-        typer.echo(f"warning: {warning}")
+        _say(f"warning: {terminal(str(warning))}")
     for error in report.errors:
-        typer.echo(f"error: {error}")
+        _say(f"error: {terminal(str(error))}")
     typer.echo(
         f"{report.files} file(s), {report.entries} entries: {len(report.errors)} error(s), "
         f"{len(report.warnings)} warning(s)"

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import TextIO
 
+from claimcheck.escape import terminal
 from claimcheck.records import FileResult, Finding
 from claimcheck.report.markdown import citation_url, counts_line
 
@@ -52,7 +53,7 @@ def render_concise(report) -> str:
             claim = " ".join(f.claim.text.split())
             where = f"{result.path}:{f.line}:{f.column}"
             lines.append(f'{where}: {f.rule} [{f.verdict}] {f.claim.claim_type}: "{claim}": {f.message}')
-    return "\n".join(lines) + "\n" if lines else ""
+    return "\n".join(terminal(line) for line in lines) + "\n" if lines else ""
 
 
 def _width(text: str) -> int:
@@ -69,7 +70,8 @@ def source_excerpt(line_text: str, start: int, end: int) -> tuple[str, int, int]
     """(shown line, caret offset, caret count) for the claim at [start, end) of one line.
 
     Long lines are cut to the claim and some context, with an ellipsis on the cut sides;
-    tabs become one space so the carets line up.
+    tabs become one space so the carets line up. Control characters are shown escaped
+    (escape.terminal), and the carets are placed under the escaped text.
     """
     line_text = line_text.rstrip("\r").replace("\t", " ")
     start = min(max(start, 0), len(line_text))
@@ -80,9 +82,10 @@ def source_excerpt(line_text: str, start: int, end: int) -> tuple[str, int, int]
         right = min(len(line_text), end + CONTEXT, start + WINDOW)
     prefix = "…" if left > 0 else ""
     suffix = "…" if right < len(line_text) else ""
-    shown = prefix + line_text[left:right] + suffix
-    offset = _width(prefix + line_text[left:start])
-    count = max(1, _width(line_text[start : min(end, right)]))
+    before, claim = terminal(line_text[left:start]), terminal(line_text[start : min(end, right)])
+    shown = prefix + before + claim + terminal(line_text[min(end, right) : right]) + suffix
+    offset = _width(prefix + before)
+    count = max(1, _width(claim))
     return shown, offset, count
 
 
@@ -101,23 +104,23 @@ def _finding_block(f: Finding, lines: list[str], paint) -> list[str]:
         out.append(f"    {paint('gutter', gutter + ' |')} {shown}")
         out.append(f"    {paint('gutter', pad + ' |')} {' ' * offset}{paint(f.verdict, '^' * count)}")
     else:  # no source kept: show the claim itself
-        out.append(f'    {paint("gutter", gutter + " |")} "{" ".join(f.claim.text.split())}"')
-    out.append(f"    {f.message}")
+        out.append(f'    {paint("gutter", gutter + " |")} "{terminal(" ".join(f.claim.text.split()))}"')
+    out.append(f"    {terminal(f.message)}")
     if f.evidence_id:
         links = [u for c in f.citations if (u := citation_url(c))]
         link = f" {links[0]}" if links else ""
-        out.append(f"    evidence: {f.evidence_id} ({f.certainty}){link}")
+        out.append(terminal(f"    evidence: {f.evidence_id} ({f.certainty}){link}"))
     else:
         out.append("    evidence: none on file")
     if f.suggestion:
-        out.append(f"    suggestion: {f.suggestion}")
+        out.append(f"    suggestion: {terminal(f.suggestion)}")
     return out
 
 
 def _file_block(result: FileResult, paint) -> list[str]:
-    out = [paint("path", result.path)]
+    out = [paint("path", terminal(result.path))]
     for notice in result.notices:
-        out.append(f"  notice: {notice}")
+        out.append(f"  notice: {terminal(notice)}")
     if not result.findings:
         out.append("  no health claims found")
     lines = _lines(result.source)

@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from claimcheck.escape import terminal
 from claimcheck.records import Finding
 from claimcheck.report.markdown import citation_url, render_markdown, worst_first
 
@@ -30,9 +31,14 @@ def escape_property(text: str) -> str:
 
 
 def command(kind: str, message: str, **properties: object) -> str:
-    """One workflow command line, e.g. ``::error file=a.md,line=3::message``."""
-    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None)
-    return f"::{kind} {props}::{escape_data(message)}" if props else f"::{kind}::{escape_data(message)}"
+    """One workflow command line, e.g. ``::error file=a.md,line=3::message``. After the
+    workflow escapes (which take out CR and LF), other control characters are shown escaped:
+    the Actions log renders ANSI sequences."""
+    props = ",".join(
+        f"{key}={terminal(escape_property(str(value)))}" for key, value in properties.items() if value is not None
+    )
+    data = terminal(escape_data(message))
+    return f"::{kind} {props}::{data}" if props else f"::{kind}::{data}"
 
 
 def _message(f: Finding) -> str:

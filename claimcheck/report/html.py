@@ -35,6 +35,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from claimcheck import __version__
+from claimcheck.escape import bidi
 from claimcheck.records import CLAIM_TYPES, SEVERITY, VERDICTS, FileResult, Finding
 from claimcheck.report.markdown import citation_label, citation_url, counts_line
 
@@ -85,7 +86,12 @@ def build_spans(source: str, findings: list[tuple[str, Finding]]) -> list[Span]:
 
 
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html.escape(bidi(text), quote=True)
+
+
+def _shown(value: object) -> object:
+    """Template values as shown: bidi overrides in page copy made visible (escape.bidi)."""
+    return bidi(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def _render_span(source: str, node: Span, counter: list[int]) -> str:
@@ -195,7 +201,7 @@ def render_html(report, title: str = "claimcheck report") -> str:
     by_type = {t: sum(1 for f in findings if f.claim.claim_type == t) for t in CLAIM_TYPES}
     top = max([1, *by_verdict.values()])
     script_hash = base64.b64encode(hashlib.sha256(_SCRIPT.encode("utf-8")).digest()).decode("ascii")
-    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True, finalize=_shown)
     return env.from_string(_TEMPLATE).render(
         title=title,
         version=__version__,

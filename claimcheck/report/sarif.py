@@ -14,6 +14,7 @@ import re
 from urllib.parse import quote
 
 from claimcheck import __version__
+from claimcheck.escape import json_text
 from claimcheck.records import Finding
 from claimcheck.report.markdown import citation_url, worst_first
 from claimcheck.rubric import RULE_CODES
@@ -68,8 +69,13 @@ def fingerprint(rule: str, claim_text: str, evidence_id: str | None = None) -> s
 
 
 def artifact_uri(path: str) -> str:
-    """The path as given, forward slashes, percent-encoded where a URI needs it; relative stays relative."""
-    return quote(path.replace("\\", "/"), safe="/:@-._~!$&'()*+,;=")
+    """The path as given, forward slashes, percent-encoded where a URI needs it; relative stays
+    relative. A relative path's ":" is encoded too (RFC 3986, 4.2): ``c:d.txt`` would read as a
+    URI of scheme ``c``. A checked URL stays the URL."""
+    path = path.replace("\\", "/")
+    if path.startswith("/") or path.lower().startswith(("http://", "https://")):
+        return quote(path, safe="/:@-._~!$&'()*+,;=")
+    return quote(path, safe="/@-._~!$&'()*+,;=")
 
 
 def _region(f: Finding) -> dict:
@@ -162,7 +168,7 @@ def render_sarif(report) -> str:
         "results": results,
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _stale_results(report, index: dict[str, int]) -> list[dict]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from claimcheck.escape import terminal
 from claimcheck.records import VERDICTS
 
 
@@ -25,7 +26,8 @@ def render_text(report, verbose: bool = False) -> str:
     checked = len(report.files) - len(report.errors)
     errors = f", {len(report.errors)} file(s) with errors" if report.errors else ""
     lines.append(f"{len(findings)} claim finding(s) in {checked} file(s): {counts}{errors}")
-    return "\n".join(lines) + "\n"
+    # Page copy, file names and evidence text never reach the terminal raw (escape.py).
+    return "\n".join(terminal(line) for line in lines) + "\n"
 
 
 def _short(text: str, limit: int = 80) -> str:
