@@ -13,6 +13,9 @@ import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
+from claimcheck import limits
+from claimcheck.hidden import BLOCK_TAGS, READ_TAGS, srcdoc_units
+from claimcheck.normalise import normalise_pieces
 from claimcheck.records import Document, Piece, Unit, line_starts
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -75,6 +78,7 @@ def read_path(path: str, fmt: str | None = None) -> Document:
     return parse(decode(data, path), path, fmt or format_for(path) or "text")
 
 
+@limits.bounded(InputError)
 def parse(source: str, path: str = "<text>", fmt: str = "text") -> Document:
     """Split a decoded source into units, by format."""
     if not source.strip():
@@ -194,6 +198,7 @@ def _make_units(kind: str, pieces: list[Piece]) -> list[Unit]:
 
 def _make_unit(kind: str, pieces: list[Piece]) -> Unit | None:
     pieces, marker = _trim_pieces(pieces)
+    pieces, written, written_at = normalise_pieces(pieces)  # matching text (normalise.py)
     if not pieces:
         return None
     text = "".join(p.text for p in pieces)
@@ -203,7 +208,8 @@ def _make_unit(kind: str, pieces: list[Piece]) -> Unit | None:
         kind = "list_item"
     if kind == "line":
         kind = _classify_line(text)
-    return Unit(kind=kind, pieces=pieces)
+    limits.count_units(1)
+    return Unit(kind=kind, pieces=pieces, written=written, written_at=written_at)
 
 
 def _classify_line(text: str) -> str:
@@ -275,16 +281,18 @@ def _markdown_parser():
     if _MARKDOWN is None:
         from markdown_it import MarkdownIt
 
-        _MARKDOWN = MarkdownIt("commonmark").enable("table")
+        _MARKDOWN = MarkdownIt("commonmark", {"maxNesting": limits.MARKDOWN_MAX_NESTING}).enable("table")
     return _MARKDOWN
 
 
 def _markdown_units(source: str) -> list[Unit]:
+    limits.check_markdown_size(source)
     front = _FRONT_MATTER.match(source)
     skip_to = front.end() if front else 0
     # Blank the front matter but keep its newlines, so line numbers stay true.
     body = re.sub(r"[^\n]", " ", source[:skip_to]) + source[skip_to:] if skip_to else source
     tokens = _markdown_parser().parse(body)
+    limits.check_markdown_nesting(tokens)
     starts = line_starts(source)
     units: list[Unit] = []
     list_depth = 0
@@ -362,6 +370,7 @@ _SKIP_TAGS = {
     "form",
     "aside",
 }
+_SKIP_TAGS -= READ_TAGS  # shown to some readers: noscript, template, SVG text (hidden.py)
 _BLOCK_TAGS = {
     "p",
     "h1",
@@ -397,6 +406,7 @@ _BLOCK_TAGS = {
     "pre",
     "address",
 }
+_BLOCK_TAGS |= BLOCK_TAGS
 _VOID_TAGS = {
     "br",
     "hr",
@@ -437,6 +447,9 @@ class _HTMLUnits(HTMLParser):
         self.pieces = []
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "iframe" and not self.skip_stack:  # a page in an attribute (hidden.py)
+            self._flush()
+            self.units.extend(srcdoc_units(self.source, self._offset(), self.get_starttag_text() or "", attrs))
         if tag in _SKIP_TAGS:
             if tag not in _VOID_TAGS:
                 self.skip_stack.append(tag)

@@ -290,10 +290,13 @@ class ClaimExtractor:
                     counts[label] += 1
         return counts.most_common(1)[0][0] if counts else None
 
-    def analyze(self, document: Document, docs: list, whole_units: bool = False) -> list[Analysis]:
-        """Rule analysis of every candidate sentence, in document order."""
+    def analyze(
+        self, document: Document, docs: list, whole_units: bool = False, primary: str | None = None
+    ) -> list[Analysis]:
+        """Rule analysis of every candidate sentence, in document order. ``primary``: the page's
+        therapy when the caller knows it (a large page is analysed in parts: see chunking.py)."""
         concept_spans = [list(doc.spans[CONCEPTS_KEY]) for doc in docs]  # read once: each read makes new Spans
-        primary = self._primary(concept_spans)
+        primary = primary or self._primary(concept_spans)
         out: list[Analysis] = []
         leadin: Sentence | None = None
         for unit, doc, spans in zip(document.units, docs, concept_spans, strict=True):
@@ -430,7 +433,7 @@ class ClaimExtractor:
             claims.append(
                 Claim(
                     claim_type=t,
-                    text=s.text,
+                    text=s.text if s.unit.written is None else s.unit.as_written(s.start, s.end),  # as written
                     start=start,
                     end=end,
                     intervention=a.subject,
