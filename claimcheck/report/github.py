@@ -8,6 +8,7 @@ the first ten annotations of each kind per step. The complete list goes to the s
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -41,6 +42,11 @@ def command(kind: str, message: str, **properties: object) -> str:
     return f"::{kind} {props}::{data}" if props else f"::{kind}::{data}"
 
 
+def _slashes(path: str) -> str:
+    """Forward slashes, except the backslash of an undecodable byte's escape (``caf\\xe9.txt``)."""
+    return re.sub(r"\\(?!x[89a-f][0-9a-f])", "/", path)
+
+
 def _message(f: Finding) -> str:
     lines = [f'"{" ".join(f.claim.text.split())}"', f.message]
     if f.evidence_id:
@@ -56,7 +62,7 @@ def render_github(report) -> str:
     """Workflow commands: findings worst first, then stale-evidence notices and unreadable files."""
     lines: list[str] = []
     for result, f in worst_first(report):
-        path = result.path.replace("\\", "/")
+        path = _slashes(result.path)
         end_line = max(f.line, f.end_line)
         end_col = f.end_column if end_line > f.line else max(f.end_column, f.column + 1)
         lines.append(
@@ -73,13 +79,13 @@ def render_github(report) -> str:
         )
     for result in report.files:
         for notice in result.notices:
-            lines.append(command("notice", notice, file=result.path.replace("\\", "/"), title="claimcheck notice"))
+            lines.append(command("notice", notice, file=_slashes(result.path), title="claimcheck notice"))
     for result in report.errors:
         lines.append(
             command(
                 "error",
                 result.error or "could not read the file",
-                file=result.path.replace("\\", "/"),
+                file=_slashes(result.path),
                 title="claimcheck: input error",
             )
         )

@@ -68,14 +68,21 @@ def fingerprint(rule: str, claim_text: str, evidence_id: str | None = None) -> s
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
+_UNDECODABLE = re.compile(r"\\x([89a-f][0-9a-f])")  # a byte of a non-UTF-8 name, as escape.surrogates shows it
+
+
 def artifact_uri(path: str) -> str:
     """The path as given, forward slashes, percent-encoded where a URI needs it; relative stays
     relative. A relative path's ":" is encoded too (RFC 3986, 4.2): ``c:d.txt`` would read as a
-    URI of scheme ``c``. A checked URL stays the URL."""
-    path = path.replace("\\", "/")
-    if path.startswith("/") or path.lower().startswith(("http://", "https://")):
-        return quote(path, safe="/:@-._~!$&'()*+,;=")
-    return quote(path, safe="/@-._~!$&'()*+,;=")
+    URI of scheme ``c``. A checked URL stays the URL. An undecodable byte of a file name (shown
+    as ``\\xe9``) is that byte percent-encoded (``%E9``), the URI of the file itself."""
+    absolute = path.startswith(("/", "\\")) or path.lower().startswith(("http://", "https://"))
+    safe = "/:@-._~!$&'()*+,;=" if absolute else "/@-._~!$&'()*+,;="
+    parts = _UNDECODABLE.split(path)
+    out = []
+    for i, part in enumerate(parts):
+        out.append(f"%{part.upper()}" if i % 2 else quote(part.replace("\\", "/"), safe=safe))
+    return "".join(out)
 
 
 def _region(f: Finding) -> dict:
