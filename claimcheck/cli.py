@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from claimcheck import __version__
+from claimcheck.cli_text import ProgressBar, describe_entry
 from claimcheck.escape import terminal, terminal_lines
 from claimcheck.fileio import FileRefused, write_atomic, write_target
 from claimcheck.report import FORMATS, MACHINE_FORMATS
@@ -260,7 +261,7 @@ def _run(paths: list[str], *, overrides: dict, show_progress: bool, explicit_for
         fmt = explicit_format or (settings.format if settings.sources.get("format") != "default" else None)
         bar = None
         if show_progress and fmt not in MACHINE_FORMATS and sys.stderr.isatty():
-            bar = _ProgressBar(PROGRESS_MIN_FILES)
+            bar = ProgressBar(PROGRESS_MIN_FILES)
         try:
             return run.execute(paths, progress=bar.advance if bar else None, on_total=bar.start if bar else None)
         finally:
@@ -269,41 +270,6 @@ def _run(paths: list[str], *, overrides: dict, show_progress: bool, explicit_for
     except (ConfigError, GitError, BaselineError, SchemaError, ModelError, OutputError) as exc:
         _error(str(exc))
         raise typer.Exit(2) from None
-
-
-class _ProgressBar:
-    """A rich progress bar on standard error, shown only for runs of at least ``minimum`` files."""
-
-    def __init__(self, minimum: int) -> None:
-        self.minimum = minimum
-        self.progress = None
-        self.task = None
-
-    def start(self, total: int) -> None:
-        if total < self.minimum:
-            return
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        self.progress = Progress(
-            TextColumn("checking"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self.progress.start()
-        self.task = self.progress.add_task("check", total=total)
-
-    def advance(self, n: int) -> None:
-        if self.progress is not None:
-            self.progress.advance(self.task, n)
-
-    def stop(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-            self.progress = None
 
 
 @baseline_app.command("write")
@@ -404,30 +370,6 @@ def explain(
         _error(f"no evidence entry {evidence_id!r}{hint}")
         raise typer.Exit(2)
     _say(describe_entry(entry))
-
-
-def describe_entry(entry) -> str:
-    lines = [
-        f"{entry.id}: {entry.topic}",
-        f"  intervention: {entry.intervention}    claim type: {entry.claim_type}",
-        f"  verdict: {entry.verdict}    certainty: {entry.certainty}    basis: {entry.basis}",
-        f"  scope: {entry.scope}",
-        f"  summary: {entry.summary}",
-        f"  accepted wording: {entry.accepted_wording}",
-        f"  last reviewed: {entry.last_reviewed.isoformat()}",
-        "  citations:",
-    ]
-    for cit in entry.citations:
-        design = f" [{cit.design}]" if cit.design else ""
-        lines.append(f"    - {cit.ref}{design}")
-        if cit.pmid:
-            lines.append(f"      https://pubmed.ncbi.nlm.nih.gov/{cit.pmid}/")
-        if cit.doi:
-            lines.append(f"      https://doi.org/{cit.doi}")
-        if cit.url and not (cit.pmid or cit.doi):
-            lines.append(f"      {cit.url}")
-    lines.append(f"  source: {entry.source}:{entry.line}")
-    return "\n".join(lines)
 
 
 @evidence_app.command("list")

@@ -79,10 +79,10 @@ def _display(path: Path) -> str:
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        data = read_regular(path, MAX_CONFIG_BYTES)
+    except OSError:
         return False
-    if "claimcheck" not in text:  # cheap: don't parse (or fail on) other tools' pyproject files
+    if b"claimcheck" not in data:  # cheap: don't parse (or fail on) other tools' pyproject files
         return False
     return "claimcheck" in _read_toml(path).get("tool", {})
 
