@@ -52,6 +52,9 @@ CACHEDIR_TAG = (
 ENTRY_VERSION = 3  # 2: claims, citations and reasons stored once per entry, by index; 3: signed
 ENTRY_MAGIC = b"claimcheck-cache-entry 3 hmac-sha256="
 ENTRY_MAX_BYTES = 64 * 1024 * 1024  # larger results are not cached (and larger files never read)
+# A result with more findings is not cached: encoding (and later decoding) its entry would
+# roughly double the memory a run of such a file needs (bench/README.md).
+ENTRY_MAX_FINDINGS = 20_000
 KEY_ENV = "CLAIMCHECK_CACHE_KEY"
 FINDING_SCALARS = tuple(f.name for f in dataclasses.fields(Finding) if f.name not in ("claim", "citations", "reasons"))
 
@@ -261,14 +264,16 @@ class ResultCache:
         self.folder.mkdir(parents=True, exist_ok=True)
         tag = self.folder / "CACHEDIR.TAG"
         if not tag.is_file():
-            write_atomic(tag, CACHEDIR_TAG)
+            write_atomic(tag, CACHEDIR_TAG, follow_symlinks=False)
         ignore = self.folder / ".gitignore"
         if not ignore.is_file():
-            write_atomic(ignore, "*\n")
+            write_atomic(ignore, "*\n", follow_symlinks=False)
 
     def put(self, key: str, result: FileResult) -> bool:
         """Store a signed result; False (and no exception) when the cache is off, the folder
-        cannot be written or the entry would be over ENTRY_MAX_BYTES."""
+        cannot be written, or the result is over ENTRY_MAX_FINDINGS or ENTRY_MAX_BYTES."""
+        if len(result.findings) > ENTRY_MAX_FINDINGS:
+            return False
         if self.secret is None or not re.fullmatch(r"[0-9a-f]{64}", key):
             return False
         payload = fastjson.dumps({"version": ENTRY_VERSION, "key": key, "result": result_to_dict(result)})
@@ -278,7 +283,8 @@ class ResultCache:
         try:
             self._prepare()
             # The entry's name is replaced, never followed: a link planted there is not written through.
-            write_atomic(self._entry(key), ENTRY_MAGIC.decode() + self._sign(data).decode() + "\n" + payload, False)
+            text = ENTRY_MAGIC.decode() + self._sign(data).decode() + "\n" + payload
+            write_atomic(self._entry(key), text, follow_symlinks=False)
         except OSError:
             return False
         return True
