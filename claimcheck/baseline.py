@@ -32,11 +32,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from claimcheck.fileio import write_atomic
+from claimcheck.fileio import read_regular, write_atomic
 from claimcheck.records import Finding
 
 VERSION = 2
 READABLE = (1, 2)
+MAX_BASELINE_BYTES = 64 * 1024 * 1024  # about 800,000 fingerprints
 
 
 class BaselineError(Exception):
@@ -136,7 +137,7 @@ def load_baseline(file: Path) -> dict[str, int]:
     """Read a baseline file (version 1 or 2): fingerprint -> count. BaselineError on any problem."""
     file = Path(file)
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(file, MAX_BASELINE_BYTES).decode("utf-8"))
     except FileNotFoundError:
         raise BaselineError(f"{file}: no such baseline file (write one with `claimcheck baseline write`)") from None
     except OSError as exc:
@@ -145,6 +146,8 @@ def load_baseline(file: Path) -> dict[str, int]:
         raise BaselineError(f"{file}: not UTF-8 (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{file}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise BaselineError(f"{file}: not a claimcheck baseline (JSON nested too deeply)") from None
     if not isinstance(data, dict) or data.get("version") not in READABLE:
         found = data.get("version") if isinstance(data, dict) else type(data).__name__
         raise BaselineError(f"{file}: not a claimcheck baseline (expected version 1 or 2, found {found!r})")

@@ -15,7 +15,9 @@ from typing import Annotated
 import typer
 
 from claimcheck import __version__
-from claimcheck.fileio import write_atomic
+from claimcheck.cli_text import ProgressBar, describe_entry
+from claimcheck.escape import terminal, terminal_lines
+from claimcheck.fileio import FileRefused, write_atomic, write_target
 from claimcheck.report import FORMATS, MACHINE_FORMATS
 
 app = typer.Typer(
@@ -56,7 +58,14 @@ class MinVerdict(StrEnum):
 
 
 def _error(message: str) -> None:
-    typer.echo(f"claimcheck: error: {message}", err=True)
+    """One line on standard error; control characters in it (from file names, page copy,
+    HTTP reason phrases) are shown escaped, so it stays one line and acts on no terminal."""
+    typer.echo(f"claimcheck: error: {terminal(message)}", err=True)
+
+
+def _say(text: str) -> None:
+    """Lines on standard output that may quote files or evidence, escaped like _error."""
+    typer.echo(terminal_lines(text))
 
 
 def _version(value: bool) -> None:
@@ -156,6 +165,13 @@ def check(
     url_timeout: Annotated[
         float, typer.Option(min=0.1, max=600.0, help="Seconds to wait for a URL before giving up on it.")
     ] = 10.0,
+    allow_private_redirects: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-redirects",
+            help="Follow a URL's redirects to loopback, link-local and private addresses (refused by default).",
+        ),
+    ] = False,
 ) -> None:
     """Check files for health claims and report a verdict for each."""
     from claimcheck.records import worst
@@ -166,6 +182,8 @@ def check(
     if stdin_format not in ("text", "markdown", "html"):
         _error(f"--stdin-format: {stdin_format!r} is not one of text, markdown, html")
         raise typer.Exit(2)
+    if output is not None:
+        _check_output(output)
     run = _run(
         paths,
         config=config,
@@ -181,6 +199,8 @@ def check(
         use_model=None if model else False,
         model_dir=model_dir,
         url_timeout=url_timeout,
+        allow_private_redirects=allow_private_redirects,
+        output=output,
         stdin_format=stdin_format,
         jobs=jobs,
         use_cache=cache,
@@ -197,13 +217,15 @@ def check(
     view = shown(report, fmt, settings.min_verdict)
     pieces = render_pieces(view, fmt, verbose=verbose, color=color)
     for skipped in run.skipped:
-        typer.echo(f"claimcheck: skipped {skipped}: a report or baseline written by claimcheck", err=True)
+        typer.echo(terminal(f"claimcheck: skipped {skipped}: a report or baseline written by claimcheck"), err=True)
     for result in report.errors:
         _error(result.error or "")
     if run.baseline_matched is not None:
         typer.echo(
-            f"claimcheck: baseline {baseline}: {run.baseline_matched} known finding(s) matched, "
-            f"{len(report.findings)} new",
+            terminal(
+                f"claimcheck: baseline {baseline}: {run.baseline_matched} known finding(s) matched, "
+                f"{len(report.findings)} new"
+            ),
             err=True,
         )
     if fmt == "github":
@@ -219,12 +241,22 @@ def check(
         except OSError as exc:
             _error(f"{output}: cannot write ({exc.strerror or exc})")
             raise typer.Exit(2) from None
-        typer.echo(f"claimcheck: wrote {output} ({fmt} report: {counts_line(view)})", err=True)
+        typer.echo(terminal(f"claimcheck: wrote {output} ({fmt} report: {counts_line(view)})"), err=True)
     else:
         sys.stdout.writelines(pieces)
     if report.errors:
         raise typer.Exit(2)
     raise typer.Exit(1 if worst(report.findings) >= FAIL_LEVEL[settings.fail_on] else 0)
+
+
+def _check_output(output: Path) -> None:
+    """-o must name a regular file or a new one: a device, FIFO or socket is refused before
+    anything is checked (the report is renamed over the target, which would replace it)."""
+    try:
+        write_target(output)
+    except FileRefused as exc:
+        _error(f"{output}: cannot write the report there: {exc.strerror}")
+        raise typer.Exit(2) from None
 
 
 def _chosen_format(explicit: str | None, settings, output: Path | None) -> str:
@@ -242,7 +274,7 @@ def _run(paths: list[str], *, overrides: dict, show_progress: bool, explicit_for
     from claimcheck.config import ConfigError
     from claimcheck.errors import ModelError
     from claimcheck.gitdiff import GitError
-    from claimcheck.runner import Run, RunOptions
+    from claimcheck.runner import OutputError, Run, RunOptions
     from claimcheck.yamlio import SchemaError
 
     try:
@@ -251,50 +283,15 @@ def _run(paths: list[str], *, overrides: dict, show_progress: bool, explicit_for
         fmt = explicit_format or (settings.format if settings.sources.get("format") != "default" else None)
         bar = None
         if show_progress and fmt not in MACHINE_FORMATS and sys.stderr.isatty():
-            bar = _ProgressBar(PROGRESS_MIN_FILES)
+            bar = ProgressBar(PROGRESS_MIN_FILES)
         try:
             return run.execute(paths, progress=bar.advance if bar else None, on_total=bar.start if bar else None)
         finally:
             if bar:
                 bar.stop()
-    except (ConfigError, GitError, BaselineError, SchemaError, ModelError) as exc:
+    except (ConfigError, GitError, BaselineError, SchemaError, ModelError, OutputError) as exc:
         _error(str(exc))
         raise typer.Exit(2) from None
-
-
-class _ProgressBar:
-    """A rich progress bar on standard error, shown only for runs of at least ``minimum`` files."""
-
-    def __init__(self, minimum: int) -> None:
-        self.minimum = minimum
-        self.progress = None
-        self.task = None
-
-    def start(self, total: int) -> None:
-        if total < self.minimum:
-            return
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        self.progress = Progress(
-            TextColumn("checking"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self.progress.start()
-        self.task = self.progress.add_task("check", total=total)
-
-    def advance(self, n: int) -> None:
-        if self.progress is not None:
-            self.progress.advance(self.task, n)
-
-    def stop(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-            self.progress = None
 
 
 @baseline_app.command("write")
@@ -310,9 +307,11 @@ def baseline_write(
     """Record today's findings by fingerprint; `check --baseline FILE` then reports only new ones."""
     from claimcheck.baseline import write_baseline
 
+    _check_output(file)
     run = _run(
         list(paths or ["."]),
         config=config,
+        output=file,
         overrides={"evidence": evidence},
         use_model=None if model else False,
         jobs=jobs,
@@ -327,7 +326,7 @@ def baseline_write(
     except OSError as exc:
         _error(f"{file}: cannot write ({exc.strerror or exc})")
         raise typer.Exit(2) from None
-    typer.echo(f"wrote {file}: {count} finding(s) from {len(run.report.files)} file(s)")
+    _say(f"wrote {file}: {count} finding(s) from {len(run.report.files)} file(s)")
     raise typer.Exit(2 if run.report.errors else 0)
 
 
@@ -346,8 +345,8 @@ def config_command(
         _error(str(exc))
         raise typer.Exit(2) from None
     source = config or find_config(target)
-    typer.echo(f"# configuration for {target}: {source if source else 'no configuration file (defaults)'}")
-    typer.echo(describe(resolved))
+    _say(f"# configuration for {target}: {source if source else 'no configuration file (defaults)'}")
+    _say(describe(resolved))
 
 
 @app.command("rule")
@@ -392,34 +391,7 @@ def explain(
         hint = f" (did you mean: {', '.join(close)}?)" if close else ""
         _error(f"no evidence entry {evidence_id!r}{hint}")
         raise typer.Exit(2)
-    typer.echo(describe_entry(entry))
-
-
-def describe_entry(entry) -> str:
-    lines = [
-        f"{entry.id}: {entry.topic}",
-        f"  intervention: {entry.intervention}    claim type: {entry.claim_type}",
-        f"  verdict: {entry.verdict}    certainty: {entry.certainty}    basis: {entry.basis}"
-        + (" (position inferred: no regulator entry or ruling on this therapy was found)" if entry.inferred else ""),
-        f"  scope: {entry.scope}",
-        f"  summary: {entry.summary}",
-        f"  accepted wording: {entry.accepted_wording or '(none: nothing on this topic can be claimed)'}",
-        f"  last reviewed: {entry.last_reviewed.isoformat()}",
-        "  citations:",
-    ]
-    for cit in entry.citations:
-        design = f" [{cit.design}]" if cit.design else ""
-        lines.append(f"    - {cit.ref}{design}")
-        if cit.pmid:
-            lines.append(f"      https://pubmed.ncbi.nlm.nih.gov/{cit.pmid}/")
-        if cit.doi:
-            lines.append(f"      https://doi.org/{cit.doi}")
-        if cit.url and not (cit.pmid or cit.doi):
-            lines.append(f"      {cit.url}")
-        if cit.seen_at:
-            lines.append(f"      seen at (a copy, not the source): {cit.seen_at}")
-    lines.append(f"  source: {entry.source}:{entry.line}")
-    return "\n".join(lines)
+    _say(describe_entry(entry))
 
 
 @evidence_app.command("list")
@@ -435,7 +407,7 @@ def evidence_list(evidence: Annotated[list[Path] | None, typer.Option("--evidenc
         _error(str(exc))
         raise typer.Exit(2) from None
     for entry in sorted(base.entries.values(), key=lambda e: (e.intervention, e.id)):
-        typer.echo(f"{entry.id:44} {entry.claim_type:11} {entry.verdict:11} {entry.certainty:9} {entry.topic}")
+        _say(f"{entry.id:44} {entry.claim_type:11} {entry.verdict:11} {entry.certainty:9} {entry.topic}")
 
 
 @evidence_app.command("validate")
@@ -466,9 +438,9 @@ def evidence_validate(
         except SchemaError as exc:
             report.errors.append(exc)
     for warning in report.warnings:
-        typer.echo(f"warning: {warning}")
+        _say(f"warning: {terminal(str(warning))}")
     for error in report.errors:
-        typer.echo(f"error: {error}")
+        _say(f"error: {terminal(str(error))}")
     typer.echo(
         f"{report.files} file(s), {report.entries} entries: {len(report.errors)} error(s), "
         f"{len(report.warnings)} warning(s)"

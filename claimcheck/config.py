@@ -32,10 +32,11 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from claimcheck.fileio import read_regular
+from claimcheck.globs import GlobError, compile_glob
 from claimcheck.report import FORMATS  # one list: a format is valid here once it can be rendered
 
 FAIL_ON = ("unsupported", "mixed", "any", "never")
@@ -81,10 +82,10 @@ def _display(path: Path) -> str:
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        data = read_regular(path, MAX_CONFIG_BYTES)
+    except OSError:
         return False
-    if "claimcheck" not in text:  # cheap: don't parse (or fail on) other tools' pyproject files
+    if b"claimcheck" not in data:  # cheap: don't parse (or fail on) other tools' pyproject files
         return False
     return "claimcheck" in _read_toml(path).get("tool", {})
 
@@ -106,12 +107,21 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's data; ConfigError (one line naming the file) for anything unreadable:
+    not a regular file, over MAX_CONFIG_BYTES, not UTF-8, invalid or absurdly nested."""
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{_display(path)}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{_display(path)}: not UTF-8 (byte {exc.start})") from None
+    except RecursionError:
+        raise ConfigError(f"{_display(path)}: invalid TOML: nested too deeply") from None
     except OSError as exc:
         raise ConfigError(f"{_display(path)}: cannot read ({exc.strerror or exc})") from None
 
@@ -134,10 +144,15 @@ def _validate(name: str, value: Any, where: str, base: Path) -> Any:
     if name in ("select", "ignore"):
         return _str_list(value, where, codes=True)
     if name in ("include", "exclude"):
-        return _str_list(value, where)
+        return _globs(_str_list(value, where), where)
     if name == "per_file_ignores":
         if not isinstance(value, dict):
             raise ConfigError(f"{where}: expected a table of glob = [codes], got {_toml(value)}")
+        for glob in value:
+            try:
+                compile_glob(glob.strip().removeprefix("./").rstrip("/"))
+            except GlobError as exc:
+                raise ConfigError(f"{where}.{json.dumps(glob)}: {exc}") from None
         return {glob: _str_list(codes, f"{where}.{json.dumps(glob)}", codes=True) for glob, codes in value.items()}
     if name in ("fail_on", "format", "min_verdict"):
         allowed = {"fail_on": FAIL_ON, "format": FORMATS, "min_verdict": MIN_VERDICT}[name]
@@ -235,45 +250,28 @@ def _relative(path: str | Path, root: Path | None, resolved: Path | None = None)
     return text[2:] if text.startswith("./") else text
 
 
-@cache
-def _glob_regex(pattern: str, folders: bool) -> re.Pattern[str]:
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif pattern[i] == "[" and (close := pattern.find("]", i + 2)) != -1:
-            body = pattern[i + 1 : close].replace("\\", "\\\\").replace("[", "\\[")
-            out.append("[^" + body[1:] + "]" if body[:1] in "!^" else "[" + body + "]")
-            i = close + 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    # With folders, a match on a leading folder covers everything under it.
-    return re.compile("".join(out) + (r"(?:/.*)?\Z" if folders else r"\Z"))
-
-
 def glob_match(pattern: str, relpath: str, folders: bool = True) -> bool:
     """Whether a config glob matches a relative, forward-slash path (rules in the module doc).
 
     folders=False (used for include) matches files only: the whole path, or for a pattern
     without "/" the file name."""
     pattern = pattern.strip().removeprefix("./").rstrip("/")
-    if _glob_regex(pattern, folders).match(relpath):
+    if compile_glob(pattern, folders).match(relpath):
         return True
     if "/" not in pattern:
         parts = relpath.split("/")
-        return any(_glob_regex(pattern, False).match(part) for part in (parts if folders else parts[-1:]))
+        return any(compile_glob(pattern, False).match(part) for part in (parts if folders else parts[-1:]))
     return False
+
+
+def _globs(patterns: list[str], where: str) -> list[str]:
+    """Globs checked once, when the configuration is read: a bad one is a ConfigError naming it."""
+    for i, pattern in enumerate(patterns):
+        try:
+            compile_glob(pattern.strip().removeprefix("./").rstrip("/"))
+        except GlobError as exc:
+            raise ConfigError(f"{where}[{i}]: {exc}") from None
+    return patterns
 
 
 def rule_enabled(config: Config, code: str, path: str | Path | None = None) -> bool:

@@ -14,7 +14,9 @@ import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
-from claimcheck import page_meta
+from claimcheck import limits, page_meta
+from claimcheck.hidden import BLOCK_TAGS, READ_TAGS, srcdoc_units
+from claimcheck.normalise import normalise_pieces
 from claimcheck.records import Document, Piece, Unit, line_starts
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -77,6 +79,7 @@ def read_path(path: str, fmt: str | None = None) -> Document:
     return parse(decode(data, path), path, fmt or format_for(path) or "text")
 
 
+@limits.bounded(InputError)
 def parse(source: str, path: str = "<text>", fmt: str = "text") -> Document:
     """Split a decoded source into units, by format."""
     if not source.strip():
@@ -96,6 +99,7 @@ def parse(source: str, path: str = "<text>", fmt: str = "text") -> Document:
 _NUMBER_MARKER = re.compile(r"(?:\d{1,2}|[a-zA-Z])[.)](?=\s)|\d\ufe0f?\u20e3|\(\d{1,2}\)")
 _BULLET_CHARS = set("-*•·‣⁃◦▪▫●○■□►▶▸➤➔→⇒>~+|=_#")
 _SKIP_CATEGORIES = {"So", "Sk", "Sm", "Cf", "Mn", "Me", "Zs", "Co", "Cn", "Cc"}
+_INVISIBLE_CATEGORIES = {"Cf", "Mn", "Me", "Cc"}
 
 
 def _leading_junk(text: str) -> tuple[int, bool]:
@@ -109,7 +113,9 @@ def _leading_junk(text: str) -> tuple[int, bool]:
             i, marker = m.end(), True
             continue
         if ch in _BULLET_CHARS or unicodedata.category(ch) in _SKIP_CATEGORIES:
-            if not ch.isspace():
+            # An invisible character (a zero-width space, a joiner, a combining mark) is no
+            # list marker: hidden before a claim, it must not make the line a list item.
+            if not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES:
                 marker = True
             i += 1
             continue
@@ -240,6 +246,7 @@ def _meta_units(found: list[tuple[str, list[Piece]]]) -> list[Unit]:
 
 def _make_unit(kind: str, pieces: list[Piece]) -> Unit | None:
     pieces, marker = _trim_pieces(pieces)
+    pieces, written, written_at = normalise_pieces(pieces)  # matching text (normalise.py)
     if not pieces:
         return None
     text = "".join(p.text for p in pieces)
@@ -249,7 +256,8 @@ def _make_unit(kind: str, pieces: list[Piece]) -> Unit | None:
         kind = "list_item"
     if kind == "line":
         kind = _classify_line(text)
-    return Unit(kind=kind, pieces=pieces)
+    limits.count_units(1)
+    return Unit(kind=kind, pieces=pieces, written=written, written_at=written_at)
 
 
 def _classify_line(text: str) -> str:
@@ -324,16 +332,18 @@ def _markdown_parser():
     if _MARKDOWN is None:
         from markdown_it import MarkdownIt
 
-        _MARKDOWN = MarkdownIt("commonmark").enable("table")
+        _MARKDOWN = MarkdownIt("commonmark", {"maxNesting": limits.MARKDOWN_MAX_NESTING}).enable("table")
     return _MARKDOWN
 
 
 def _markdown_units(source: str) -> list[Unit]:
+    limits.check_markdown_size(source)
     front = _FRONT_MATTER.match(source)
     skip_to = front.end() if front else 0
     # Blank the front matter but keep its newlines, so line numbers stay true.
     body = re.sub(r"[^\n]", " ", source[:skip_to]) + source[skip_to:] if skip_to else source
     tokens = _markdown_parser().parse(body)
+    limits.check_markdown_nesting(tokens)
     # markdown-it counts a bare "\r" as a line break too: its line numbers index these starts.
     starts = [0, *(m.end() for m in _MD_LINE_BREAK.finditer(source))]
     units: list[Unit] = _meta_units(page_meta.front_matter_copy(source, 0, skip_to)) if skip_to else []
@@ -421,6 +431,7 @@ _SKIP_TAGS = {
     "form",
     "aside",
 }
+_SKIP_TAGS -= READ_TAGS  # shown to some readers: noscript, template, SVG text (hidden.py)
 _BLOCK_TAGS = {
     "p",
     "h1",
@@ -458,6 +469,7 @@ _BLOCK_TAGS = {
     "pre",
     "address",
 }
+_BLOCK_TAGS |= BLOCK_TAGS
 _VOID_TAGS = {
     "br",
     "hr",
@@ -512,6 +524,9 @@ class _HTMLUnits(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag not in _SKIP_TAGS:
             self._tag_copy(tag, attrs)
+        if tag == "iframe" and not self.skip_stack:  # a page in an attribute (hidden.py)
+            self._flush()
+            self.units.extend(srcdoc_units(self.source, self._offset(), self.get_starttag_text() or "", attrs))
         if self.skip_stack and tag not in _SKIP_TAGS:
             return  # inside a skipped region: its lists must not count as open lists
         if tag in _SKIP_TAGS:

@@ -96,25 +96,62 @@ def _choice(node: dict, key: str, choices: tuple[str, ...], path: Path, where: s
     return value
 
 
+def _str_list(node: dict, key: str, path: Path, where: str) -> list[str]:
+    """An optional list of strings (missing or empty: []); a SchemaError naming the key for
+    anything else, such as a nested list where a concept id belongs."""
+    value = node.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise SchemaError(path, line_of(node, key), f"{where}.{key}", f"expected a list, got {type(value).__name__}")
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            raise SchemaError(
+                path, line_of(value, i), f"{where}.{key}[{i}]", f"expected a string, got {type(item).__name__}"
+            )
+    return value
+
+
+def _list(node: dict, key: str, path: Path, where: str) -> list:
+    value = node.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise SchemaError(path, line_of(node, key), f"{where}.{key}", f"expected a list, got {type(value).__name__}")
+    return value
+
+
+def _scalar(node: dict, key: str, path: Path, where: str) -> str | None:
+    """An optional id-like value (a PMID may be written as a number): its text, or None."""
+    value = node.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise SchemaError(path, line_of(node, key), f"{where}.{key}", f"expected text, got {type(value).__name__}")
+    return str(value).strip()
+
+
 def _citation(node: object, path: Path, where: str, basis: str) -> Citation:
     if not isinstance(node, dict):
         raise SchemaError(path, None, where, "expected a mapping")
     check_keys(node, {"ref", "pmid", "doi", "url", "seen_at", "design"}, path, where)
     ref = _text(node, "ref", path, where)
-    pmid = str(node["pmid"]).strip() if node.get("pmid") is not None else None
-    doi = str(node["doi"]).strip() if node.get("doi") is not None else None
-    url = str(node["url"]).strip() if node.get("url") is not None else None
+    pmid, doi, url = (_scalar(node, key, path, where) for key in ("pmid", "doi", "url"))
     if pmid and not PMID_RE.match(pmid):
         raise SchemaError(path, line_of(node, "pmid"), f"{where}.pmid", f"{pmid!r} is not a PubMed id")
     if doi and not DOI_RE.match(doi):
         raise SchemaError(path, line_of(node, "doi"), f"{where}.doi", f"{doi!r} is not a DOI (10.xxxx/...)")
-    seen_at = str(node["seen_at"]).strip() if node.get("seen_at") is not None else None
+    seen_at = _scalar(node, "seen_at", path, where)
     for key, value in (("url", url), ("seen_at", seen_at)):
         if value and not value.startswith(("https://", "http://")):
             raise SchemaError(path, line_of(node, key), f"{where}.{key}", "must be an http(s) URL")
     if not (pmid or doi or url or seen_at):
         raise SchemaError(path, line_of(node), where, "citation needs a pmid, a doi, a url or seen_at")
-    return Citation(ref=ref, pmid=pmid, doi=doi, url=url, design=node.get("design"), seen_at=seen_at)
+    design = node.get("design")
+    if design is not None and not isinstance(design, str):
+        got = type(design).__name__
+        raise SchemaError(path, line_of(node, "design"), f"{where}.design", f"expected text, got {got}")
+    return Citation(ref=ref, pmid=pmid, doi=doi, url=url, design=design, seen_at=seen_at)
 
 
 ENTRY_KEYS = {
@@ -159,7 +196,7 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
     if not ID_RE.match(eid):
         raise SchemaError(path, line_of(node, "id"), f"{where}.id", "use lower case, digits, dots, underscores")
     basis = _choice(node, "basis", BASES, path, where) if "basis" in node else "research"
-    limits = node.get("scope_limits") or []
+    limits = _str_list(node, "scope_limits", path, where)
     for i, tag in enumerate(limits):
         if tag not in SCOPE_LIMITS:
             raise SchemaError(
@@ -170,8 +207,8 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
             )
     match = require(node, "match", dict, path, where)
     check_keys(match, {"all", "any"}, path, f"{where}.match")
-    match_all = list(match.get("all") or [])
-    match_any = list(match.get("any") or [])
+    match_all = _str_list(match, "all", path, f"{where}.match")
+    match_any = _str_list(match, "any", path, f"{where}.match")
     if not match_all and not match_any:
         raise SchemaError(path, line_of(match), f"{where}.match", "needs 'all' or 'any' concepts")
     if known is not None:
@@ -199,7 +236,7 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
             path, line_of(node, "last_reviewed"), f"{where}.last_reviewed", "needs an ISO date (YYYY-MM-DD)"
         )
     wording = []
-    for i, rule in enumerate(node.get("wording") or []):
+    for i, rule in enumerate(_list(node, "wording", path, where)):
         w = f"{where}.wording[{i}]"
         if not isinstance(rule, dict):
             raise SchemaError(path, line_of(node, "wording"), w, "expected a mapping")
@@ -212,7 +249,7 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
             )
         )
     examples = []
-    raw_examples = node.get("examples") or []
+    raw_examples = _list(node, "examples", path, where)
     for i, ex in enumerate(raw_examples):
         w = f"{where}.examples[{i}]"
         if not isinstance(ex, dict):
@@ -220,7 +257,7 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
         examples.append(Example(text=_text(ex, "text", path, w), verdict=_choice(ex, "verdict", VERDICTS, path, w)))
     if not examples:
         raise SchemaError(path, line_of(node), f"{where}.examples", "needs at least one example sentence")
-    counter = [str(c) for c in (node.get("counter_examples") or [])]
+    counter = _str_list(node, "counter_examples", path, where)
     inferred = node.get("inferred", False)
     if not isinstance(inferred, bool):
         raise SchemaError(path, line_of(node, "inferred"), f"{where}.inferred", "expected true or false")
@@ -236,8 +273,8 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
         scope_limits=list(limits),
         human_signal=bool(node.get("human_signal", True)),
         fallback=bool(node.get("fallback", False)),
-        match_all=match_all,
-        match_any=match_any,
+        match_all=list(match_all),
+        match_any=list(match_any),
         summary=_text(node, "summary", path, where),
         accepted_wording=_accepted_wording(node, path, where),
         citations=citations,
@@ -245,7 +282,7 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
         last_reviewed=reviewed,
         wording=wording,
         examples=examples,
-        counter_examples=counter,
+        counter_examples=list(counter),
         inferred=inferred,
         source=str(path),
         line=line_of(node) or 0,

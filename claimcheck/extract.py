@@ -113,10 +113,27 @@ class ClaimExtractor:
 
     # -- document level ------------------------------------------------------------------
 
-    def analyze(self, document: Document, docs: list, whole_units: bool = False) -> list[Analysis]:
-        """Rule analysis of every candidate clause, in document order."""
+    def analyze(
+        self,
+        document: Document,
+        docs: list,
+        whole_units: bool = False,
+        primary: Subject | None = None,
+        sections: list[Subject | None] | None = None,
+    ) -> list[Analysis]:
+        """Rule analysis of every candidate clause, in document order.
+
+        A large page is analysed in parts (chunking.py); the caller then knows what the part
+        alone cannot: ``primary``, the whole page's therapy (it replaces the part's own page
+        subject, or stands in when the part names none), and ``sections``, each unit's section
+        therapy read from the whole page's outline (headings in earlier parts included)."""
         concept_spans = [list(doc.spans[CONCEPTS_KEY]) for doc in docs]  # read once: each read makes new Spans
         outline = Outline.read(document.units, concept_spans, self.subject_ids)
+        if primary is not None or sections is not None:
+            outline = Outline(
+                page=primary if primary is not None else outline.page,
+                sections=list(sections) if sections is not None else outline.sections,
+            )
         listed = in_short_list(document.units)
         out: list[Analysis] = []
         leadin: Sentence | None = None
@@ -366,7 +383,7 @@ class ClaimExtractor:
             claims.append(
                 Claim(
                     claim_type=t,
-                    text=s.text,
+                    text=s.text if s.unit.written is None else s.unit.as_written(s.start, s.end),  # as written
                     start=start,
                     end=end,
                     intervention=a.subject,

@@ -168,7 +168,21 @@ class Checker:
 
     def _check_batch(self, items: list[FileResult | Document]) -> Iterator[FileResult]:
         """Documents through one spaCy pipe (read lazily, document by document), then the rules, the
-        classifier and the rubric; error results pass through in their place."""
+        classifier and the rubric; error results pass through in their place. A large document
+        is checked on its own, in parts (chunking.py), so that memory stays bounded."""
+        from claimcheck.chunking import check_large, is_large
+
+        if any(isinstance(item, Document) and is_large(item) for item in items):
+            small: list[FileResult | Document] = []
+            for item in items:
+                if isinstance(item, Document) and is_large(item):
+                    yield from self._check_batch(small)
+                    small = []
+                    yield check_large(self, item)
+                else:
+                    small.append(item)
+            yield from self._check_batch(small)
+            return
         texts = [u.text for d in items if isinstance(d, Document) for u in d.units]
         parsed = iter(self.nlp.pipe(texts, batch_size=PIPE_BATCH))
         prepared: list[FileResult | _Prepared] = []

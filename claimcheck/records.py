@@ -7,6 +7,7 @@ previous stage's records and never reaches back, so any stage can be tested alon
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
@@ -44,7 +45,10 @@ class Unit:
     """A block the source itself sets apart: a paragraph, heading, list item or line.
 
     ``text`` is what the reader sees (markup, bullets and list numbers removed); ``pieces``
-    map every character of it back to the source.
+    map every character of it back to the source. When the text holds characters that hide
+    words from a matcher (zero-width spaces, look-alike letters: normalise.py), ``text`` is the
+    normalised text to match, ``written`` the text as written and ``written_at`` the index in
+    ``written`` of each character of ``text``.
     """
 
     kind: str  # "paragraph" | "heading" | "list_item" | "line" | "meta"
@@ -53,7 +57,10 @@ class Unit:
     leadin: str | None = None  # text of the "effective for:" line this list item sits under
     level: int = 0  # heading level (1 for h1 or "#"); 0 for other units
     role: str | None = None  # for "meta" units: "title", "description", "alt" or "label"
+    written: str | None = None
+    written_at: list[int] | None = field(default=None, repr=False)
     _starts: list[int] = field(default_factory=list, repr=False)
+    _ordered: bool = field(default=True, repr=False)  # pieces in source order (not so in reversed text)
 
     def __post_init__(self) -> None:
         if not self.text:
@@ -63,6 +70,15 @@ class Unit:
             starts.append(pos)
             pos += len(piece.text)
         self._starts = starts
+        if self.written is not None:
+            self._ordered = all(a.src_start <= b.src_start for a, b in itertools.pairwise(self.pieces))
+
+    def as_written(self, start: int, end: int) -> str:
+        """The written characters behind a [start, end) range of ``text``, invisible ones included."""
+        if self.written is None or self.written_at is None:
+            return self.text[start:end]
+        at = self.written_at[start : max(end, start + 1)]
+        return self.written[min(at) : max(at) + 1] if at else ""
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """Map a [start, end) range of ``text`` to a range of the source."""
@@ -71,6 +87,9 @@ class Unit:
         end = max(end, start + 1)
         i = max(bisect.bisect_right(self._starts, start) - 1, 0)
         j = max(bisect.bisect_right(self._starts, end - 1) - 1, 0)
+        if not self._ordered:  # text shown in another order than written: the source span around it all
+            inside = self.pieces[i : j + 1]
+            return min(p.src_start for p in inside), max(p.src_end for p in inside)
         first, last = self.pieces[i], self.pieces[j]
         verbatim_first = len(first.text) == first.src_end - first.src_start
         verbatim_last = len(last.text) == last.src_end - last.src_start

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from claimcheck.config import Config, ConfigResolver, is_included, rule_enabled
 from claimcheck.documents import MAX_BYTES, SUFFIX_FORMATS, format_for
+from claimcheck.escape import surrogates
+from claimcheck.fileio import same_file
 from claimcheck.records import FileResult, Report
 
 if TYPE_CHECKING:  # the pipeline (spaCy, rules, model) is imported only when a file needs checking
@@ -59,7 +61,16 @@ class RunOptions:
     baseline: Path | None = None
     today: dt.date | None = None
     url_timeout: float = 10.0  # seconds to wait for a URL
-    exclude_paths: tuple[Path, ...] = ()  # never checked: the report this run writes (-o)
+    # This run's report (-o). Left out of the inputs only when it holds a report claimcheck
+    # wrote; a page is never overwritten by its own report: it stays an input and
+    # OutputError refuses the run (``output``).
+    exclude_paths: tuple[Path, ...] = ()
+    allow_private_redirects: bool = False  # follow a URL's redirects to loopback/private addresses
+    output: Path | None = None  # the report (or baseline) file: it may not also be an input
+
+
+class OutputError(Exception):
+    """The output file is also one of the inputs; the message is one line naming it."""
 
 
 @dataclass
@@ -90,7 +101,6 @@ class Run:
         self.today = options.today or dt.date.today()
         self._checkers: dict[tuple[str, ...], Checker] = {}
         self.skipped: list[str] = []  # named files left out: claimcheck's own reports
-        self._excluded = {_resolved(str(p)) for p in options.exclude_paths}
 
     # -- inputs ------------------------------------------------------------------------
 
@@ -148,8 +158,8 @@ class Run:
         """A report or baseline claimcheck wrote (this run's -o file, or one with our marker)."""
         from claimcheck.report import is_report_file
 
-        if self._excluded and (resolved or _resolved(str(path))) in self._excluded:
-            return True
+        # This run's -o target is left out only as a report claimcheck wrote (is_report_file);
+        # holding anything else it stays an input, and _check_output refuses to overwrite it.
         return is_report_file(path)
 
     def _changed_only(self, items: list[_Input]) -> list[_Input]:
@@ -175,6 +185,7 @@ class Run:
         """Check every input. ``on_total(n)`` is told how many inputs there are once they are
         resolved; ``progress(n)`` is called as files finish (n files at a time)."""
         items = self.inputs(args)
+        self._check_output(items)
         if on_total:
             on_total(len(items))
         raw: list[FileResult | None] = [None] * len(items)
@@ -192,9 +203,14 @@ class Run:
             elif item.url:
                 raw[i] = self._check_url(item)
             elif item.path == "-":
-                raw[i] = self.checker(item.config).check_bytes(
-                    sys.stdin.buffer.read(), "<stdin>", self.options.stdin_format
-                )
+                data = sys.stdin.buffer.read(MAX_BYTES + 1)  # capped like a file: never read it all
+                if len(data) > MAX_BYTES:
+                    limit = f"{MAX_BYTES:,}"
+                    raw[i] = FileResult(
+                        path="<stdin>", error=f"<stdin>: input too large (over {limit} bytes; the limit is {limit})"
+                    )
+                else:
+                    raw[i] = self.checker(item.config).check_bytes(data, "<stdin>", self.options.stdin_format)
             else:
                 if cache is not None:
                     keys[i] = self._cache_key(item)
@@ -212,7 +228,9 @@ class Run:
             raw[i] = result
             if cache is not None and keys[i] and not result.error:
                 cache.put(keys[i], result)
-        report = Report(files=[self._filter(item, result) for item, result in zip(items, raw, strict=True) if result])
+        report = Report(
+            files=[_shown(self._filter(item, result)) for item, result in zip(items, raw, strict=True) if result]
+        )
         run = RunResult(report=report, settings=self.settings(), cache_hits=hits, skipped=list(self.skipped))
         if self.options.baseline is not None:
             from claimcheck.baseline import filter_new, load_baseline
@@ -221,14 +239,27 @@ class Run:
             run.baseline_matched = filter_new(report, prints, root=self.options.baseline.resolve().parent)
         return run
 
+    def _check_output(self, items: list[_Input]) -> None:
+        """Refuse a report file that is also an input: writing it would replace the page."""
+        output = self.options.output
+        if output is None:
+            return
+        for item in items:
+            if not (item.error or item.url or item.path == "-") and same_file(item.path, output):
+                raise OutputError(f"{output}: is also an input ({item.path}); write the report to another file")
+
     def _check_url(self, item: _Input) -> FileResult:
         from claimcheck.documents import InputError
         from claimcheck.fetch import fetch
 
         try:
-            page = fetch(item.path, timeout=self.options.url_timeout)
+            page = fetch(
+                item.path, timeout=self.options.url_timeout, allow_private=self.options.allow_private_redirects
+            )
         except InputError as exc:
             return FileResult(path=item.path, error=str(exc))
+        except Exception as exc:  # a server can answer in ways nobody foresaw: that URL fails, not the run
+            return FileResult(path=item.path, error=f"{item.path}: cannot fetch ({type(exc).__name__}: {exc})")
         return self.checker(item.config).check_text(page.text, item.path, page.fmt)
 
     def _check_files(self, items: list[_Input], progress: Callable[[int], Any] | None) -> Iterator[FileResult]:
@@ -342,6 +373,17 @@ class Run:
             lines = changed_lines(self.options.diff_base, _resolved(item.path), Path.cwd())
             findings = [f for f in findings if any(n in lines for n in range(f.line, (f.end_line or f.line) + 1))]
         return FileResult(path=result.path, findings=findings, notices=notices, source=result.source, fmt=result.fmt)
+
+
+def _shown(result: FileResult) -> FileResult:
+    """A result as reported: a file name that is not UTF-8 (and any message quoting it) has its
+    undecodable bytes shown as \\xNN, since no report format can carry them raw."""
+    result.path = surrogates(result.path)
+    if result.error:
+        result.error = surrogates(result.error)
+    for notice in result.notices:
+        notice.message = surrogates(notice.message)
+    return result
 
 
 def _evidence_key(config: Config) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from claimcheck.evidence import BASES, SCOPE_LIMITS, EvidenceEntry
+from claimcheck.normalise import matching_text
 from claimcheck.records import CLAIM_TYPES, VERDICTS, Claim, Qualifiers
 from claimcheck.rules import CONCEPT_KINDS, Lexicon, bundled_dir
 from claimcheck.yamlio import SchemaError, check_keys, line_of, load_yaml, require
@@ -404,7 +405,7 @@ class _Context:
             words: list[str] = []
             if cue_id in self.lexicon.cues:
                 if self._toks is None:
-                    self._toks = _tokens(self.claim.text)
+                    self._toks = _tokens(matching_text(self.claim.text))  # as matched (normalise.py)
                     self._lemmas = [_lemma(t) for t in self._toks]
                 words = _match_terms(_term_index(self.lexicon, cue_id), self._toks, self._lemmas or [])
                 words = [_as_written(w, self.claim.text) for w in words]

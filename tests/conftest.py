@@ -12,6 +12,21 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_key(tmp_path_factory):
+    """The cache's signing key for this test session (CLI subprocesses inherit it): tests never
+    read or create the user's own key in ~/.cache."""
+    import os
+
+    previous = os.environ.get("CLAIMCHECK_CACHE_KEY")
+    os.environ["CLAIMCHECK_CACHE_KEY"] = str(tmp_path_factory.mktemp("cache-key") / "cache-key")
+    yield
+    if previous is None:
+        os.environ.pop("CLAIMCHECK_CACHE_KEY", None)
+    else:
+        os.environ["CLAIMCHECK_CACHE_KEY"] = previous
+
+
 @pytest.fixture(scope="session")
 def checker():
     """The Checker as shipped: rules, evidence and the trained classifier."""
@@ -28,14 +43,24 @@ def rules_checker():
     return Checker(use_model=False)
 
 
-def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the real command line in a subprocess, as a user would."""
+def run_cli(
+    *args: str | bytes,
+    stdin: bytes | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess:
+    """Run the real command line in a subprocess, as a user would. ``env``: variables to set
+    on top of this process's; ``timeout``: the hang guard (never a benchmark)."""
+    import os
+
     return subprocess.run(
         [sys.executable, "-m", "claimcheck", *args],
         input=stdin,
         capture_output=True,
         cwd=cwd or REPO,
-        timeout=300,
+        env={**os.environ, **env} if env else None,
+        timeout=timeout,
     )
 
 

@@ -84,12 +84,20 @@ def test_own_reports_are_never_checked(site, fmt):
 
 
 def test_the_output_file_of_this_run_is_not_an_input(site):
-    # A report written as a plain .txt by another tool would be checked; the -o target never is.
-    (site / "content" / "notes.txt").write_text("Dry needling cures back pain.\n", encoding="utf-8")
+    # A page never becomes its own report: an -o target that holds page copy (not a report
+    # claimcheck wrote) is an input, so the run is refused and the page left as it was.
+    notes = site / "content" / "notes.txt"
+    notes.write_text("Dry needling cures back pain.\n", encoding="utf-8")
     out = claimcheck("check", "content", "-f", "json", "-o", "content/notes.txt", "--no-cache", cwd=site)
-    assert out.returncode == 1
-    files = [Path(f["path"]).name for f in json.loads((site / "content" / "notes.txt").read_text())["files"]]
-    assert files == ["page.md"]
+    assert out.returncode == 2 and "is also an input" in out.stderr.decode()
+    assert notes.read_text(encoding="utf-8") == "Dry needling cures back pain.\n"
+    # A report claimcheck wrote there before is left out instead, and replaced.
+    notes.unlink()
+    first = claimcheck("check", "content", "-f", "text", "-o", "content/notes.txt", "--no-cache", cwd=site)
+    assert first.returncode == 1
+    again = claimcheck("check", "content", "-f", "text", "-o", "content/notes.txt", "--no-cache", cwd=site)
+    assert again.returncode == 1, again.stderr
+    assert "page.md" in notes.read_text(encoding="utf-8") and "notes.txt" not in notes.read_text(encoding="utf-8")
 
 
 def test_min_verdict_hides_supported_in_terminal_formats_only(site):

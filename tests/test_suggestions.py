@@ -72,9 +72,7 @@ def _suggestions(checker, text):
 
 
 def test_the_rewordings_that_drifted(checker):
-    (scar,) = [
-        f for f in checker.check_text("Shockwave therapy breaks down scar tissue.").findings if f.evidence_id
-    ]
+    (scar,) = [f for f in checker.check_text("Shockwave therapy breaks down scar tissue.").findings if f.evidence_id]
     assert scar.evidence_id == "eswt.scar_tissue" and scar.verdict == "unsupported"
     assert scar.suggestion.startswith("Remove the claim") and "well-being" not in scar.suggestion
     assert "scar tissue" in scar.reasons[0]  # the entry's scope says why

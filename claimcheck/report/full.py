@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import TextIO
 
+from claimcheck.escape import terminal
 from claimcheck.records import FileResult, Finding, Notice, line_starts
 from claimcheck.report.markdown import citation_url, counts_line
 
@@ -48,7 +49,8 @@ def render_concise(report) -> str:
         if result.error:
             continue
         lines.extend(line for _, line in _positioned(result, concise_line))
-    return "\n".join(lines) + "\n" if lines else ""
+    # Page copy, file names and evidence text never reach the terminal raw (escape.py).
+    return "\n".join(terminal(line) for line in lines) + "\n" if lines else ""
 
 
 def concise_line(path: str, f: Finding) -> str:
@@ -57,7 +59,8 @@ def concise_line(path: str, f: Finding) -> str:
 
 
 def notice_line(path: str, n: Notice) -> str:
-    return f"{path}:{n.line}:{n.column}: {n.rule} [notice] {n.message}"
+    """One line, escaped for a terminal (escape.terminal)."""
+    return terminal(f"{path}:{n.line}:{n.column}: {n.rule} [notice] {n.message}")
 
 
 def _positioned(result: FileResult, finding_line) -> list[tuple[tuple[int, int], str]]:
@@ -90,7 +93,8 @@ def source_excerpt(line_text: str, start: int, end: int) -> tuple[str, int, int]
     """(shown line, caret offset, caret count) for the claim at [start, end) of one line.
 
     Long lines are cut to the claim and some context, with an ellipsis on the cut sides;
-    tabs become one space so the carets line up.
+    tabs become one space so the carets line up. Control characters are shown escaped
+    (escape.terminal), and the carets are placed under the escaped text.
     """
     shown, marks = underline(line_text, start, end, [])
     offset = len(marks) - len(marks.lstrip())
@@ -108,10 +112,11 @@ def underline(line_text: str, start: int, end: int, words: list[tuple[int, int]]
     left, right = _window(line_text, start, end)
     prefix = "…" if left > 0 else ""
     suffix = "…" if right < len(line_text) else ""
-    shown = prefix + line_text[left:right] + suffix
+    shown = [prefix]
     marks = [" "] * _width(prefix)
     for i in range(left, right):
-        ch = line_text[i]
+        ch = terminal(line_text[i])  # a control character shown escaped, its marks under the escape
+        shown.append(ch)
         w = _width(ch)
         if start <= i < end:
             at_fault = not words or any(a <= i < b for a, b in words)
@@ -119,9 +124,10 @@ def underline(line_text: str, start: int, end: int, words: list[tuple[int, int]]
         else:
             mark = " "
         marks.extend(mark * w)
+    shown.append(suffix)
     if end > right or start >= len(line_text):
         marks.append("^")
-    return shown, "".join(marks).rstrip()
+    return "".join(shown), "".join(marks).rstrip()
 
 
 def _lines(source: str | None) -> list[str]:
@@ -148,12 +154,12 @@ def _finding_block(f: Finding, lines: list[str], starts: list[int], paint) -> li
         out.append(f"    {paint('gutter', gutter + ' |')} {shown}")
         out.append(f"    {paint('gutter', pad + ' |')} {painted}")
     else:  # no source kept: show the claim itself
-        out.append(f'    {paint("gutter", gutter + " |")} "{" ".join(f.claim.text.split())}"')
+        out.append(f'    {paint("gutter", gutter + " |")} "{terminal(" ".join(f.claim.text.split()))}"')
     if f.highlights:
-        out.append("    words: " + "; ".join(_words(f)))
+        out.append(terminal("    words: " + "; ".join(_words(f))))
     steps = [r for r in f.reasons if not r.startswith("verdict: ")]
     for reason in steps or [f"verdict: {f.verdict}"]:
-        out.append(f"    - {reason}")
+        out.append(f"    - {terminal(reason)}")
     matched = f.matched
     if matched:
         for i, e in enumerate(matched):
@@ -161,11 +167,11 @@ def _finding_block(f: Finding, lines: list[str], starts: list[int], paint) -> li
             link = f" {links[0]}" if links else ""
             moved = f"{e.entry_verdict} -> {e.verdict}" if e.entry_verdict != e.verdict else e.verdict
             head = "evidence:" if i == 0 else "         "
-            out.append(f"    {head} {e.id} ({e.certainty} certainty; {moved}){link}")
+            out.append(terminal(f"    {head} {e.id} ({e.certainty} certainty; {moved}){link}"))
     else:
         out.append("    evidence: none on file")
     if f.suggestion:
-        out.append(f"    suggestion: {f.suggestion}")
+        out.append(f"    suggestion: {terminal(f.suggestion)}")
     return out
 
 
@@ -180,12 +186,12 @@ def _words(f: Finding) -> list[str]:
 
 
 def _file_block(result: FileResult, paint) -> list[str]:
-    out = [paint("path", result.path)]
+    out = [paint("path", terminal(result.path))]
     if not result.findings and not result.notices:
         out.append("  no health claims found")
     lines, starts = _lines(result.source), _line_offsets(result.source)
     blocks = [
-        ((n.line, n.column, 0), [f"  {n.line}:{n.column} {paint('code', n.rule)} [notice] {n.message}"])
+        ((n.line, n.column, 0), [f"  {n.line}:{n.column} {paint('code', n.rule)} [notice] {terminal(n.message)}"])
         for n in result.notices
     ]
     blocks += [((f.line, f.column, 1), _finding_block(f, lines, starts, paint)) for f in result.findings]

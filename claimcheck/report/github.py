@@ -8,9 +8,11 @@ the first ten annotations of each kind per step. The complete list goes to the s
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from claimcheck.escape import terminal
 from claimcheck.records import Finding
 from claimcheck.report.markdown import citation_url, notice_lines, render_markdown, worst_first
 
@@ -30,9 +32,19 @@ def escape_property(text: str) -> str:
 
 
 def command(kind: str, message: str, **properties: object) -> str:
-    """One workflow command line, e.g. ``::error file=a.md,line=3::message``."""
-    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None)
-    return f"::{kind} {props}::{escape_data(message)}" if props else f"::{kind}::{escape_data(message)}"
+    """One workflow command line, e.g. ``::error file=a.md,line=3::message``. After the
+    workflow escapes (which take out CR and LF), other control characters are shown escaped:
+    the Actions log renders ANSI sequences."""
+    props = ",".join(
+        f"{key}={terminal(escape_property(str(value)))}" for key, value in properties.items() if value is not None
+    )
+    data = terminal(escape_data(message))
+    return f"::{kind} {props}::{data}" if props else f"::{kind}::{data}"
+
+
+def _slashes(path: str) -> str:
+    """Forward slashes, except the backslash of an undecodable byte's escape (``caf\\xe9.txt``)."""
+    return re.sub(r"\\(?!x[89a-f][0-9a-f])", "/", path)
 
 
 def _message(f: Finding) -> str:
@@ -56,7 +68,7 @@ def render_github(report) -> str:
     unreadable files."""
     lines: list[str] = []
     for result, f in worst_first(report):
-        path = result.path.replace("\\", "/")
+        path = _slashes(result.path)
         end_line = max(f.line, f.end_line)
         end_col = f.end_column if end_line > f.line else max(f.end_column, f.column + 1)
         lines.append(
@@ -76,7 +88,7 @@ def render_github(report) -> str:
             command(
                 "notice",
                 n.message,
-                file=result.path.replace("\\", "/"),
+                file=_slashes(result.path),
                 line=n.line,
                 col=n.column,
                 title=f"{n.rule} claimcheck notice",
@@ -87,7 +99,7 @@ def render_github(report) -> str:
             command(
                 "error",
                 result.error or "could not read the file",
-                file=result.path.replace("\\", "/"),
+                file=_slashes(result.path),
                 title="claimcheck: input error",
             )
         )

@@ -27,6 +27,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from claimcheck import __version__
+from claimcheck.escape import bidi
 from claimcheck.records import CLAIM_TYPES, VERDICTS, FileResult, Finding
 from claimcheck.report.html_assets import CSS, SCRIPT
 from claimcheck.report.markdown import citation_label, citation_url, claim_segments, counts_line
@@ -41,10 +42,15 @@ def _claim_html(f: Finding) -> Markup:
     for text, why in claim_segments(f):
         if why:
             w = html.escape(why)
-            parts.append(f'<u class="cc-fault" data-why="{w}" title="{w}">{html.escape(text)}</u>')
+            parts.append(f'<u class="cc-fault" data-why="{w}" title="{w}">{html.escape(bidi(text))}</u>')
         else:
-            parts.append(html.escape(text))
+            parts.append(html.escape(bidi(text)))
     return Markup("".join(parts))
+
+
+def _shown(value: object) -> object:
+    """Template values as shown: bidi overrides in page copy made visible (escape.bidi)."""
+    return bidi(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def _panel(fid: str, f: Finding, mark: str | None) -> dict:
@@ -114,7 +120,7 @@ def render_html(report, title: str = "claimcheck report") -> str:
     by_type = {t: sum(1 for f in findings if f.claim.claim_type == t) for t in CLAIM_TYPES}
     top = max([1, *by_verdict.values()])
     script_hash = base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode("ascii")
-    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True, finalize=_shown)
     return env.from_string(_TEMPLATE).render(
         title=title,
         version=__version__,

@@ -11,9 +11,11 @@ from collections import Counter
 from collections.abc import Iterator
 
 from claimcheck import __version__, fastjson
+from claimcheck.escape import json_text
 from claimcheck.records import CLAIM_TYPES, VERDICTS, Finding, Notice
 
 SCHEMA_VERSION = 2
+FINDINGS_PER_PIECE = 500
 
 
 def finding_json(f: Finding) -> dict:
@@ -76,16 +78,26 @@ def render_json(report) -> str:
 def iter_json(report) -> Iterator[str]:
     """The JSON report in pieces, one file at a time, so a large run is written as it is
     encoded instead of being built whole in memory. One finding per line: readable, easy to
-    grep, and encoded by json's C encoder (``indent`` would switch to the slow Python one)."""
-    dumps = fastjson.dumps
+    grep, and encoded by json's C encoder (``indent`` would switch to the slow Python one).
+    Characters a terminal acts on are \\u escapes even where JSON allows them raw (escape.json_text)."""
+
+    def dumps(value) -> str:
+        return json_text(fastjson.dumps(value))
+
     yield "{\n"
     yield f'  "schema_version": {SCHEMA_VERSION},\n'
     yield f'  "tool": {dumps({"name": "claimcheck", "version": __version__})},\n'
     yield '  "files": ['
     for i, r in enumerate(report.files):
         head = dumps({"path": r.path, "error": r.error, "notices": [notice_json(n) for n in r.notices]})[:-1]
-        lines = ",\n".join(f"      {dumps(finding_json(f))}" for f in r.findings)
-        body = f"[\n{lines}\n    ]" if lines else "[]"
-        yield f'{"," if i else ""}\n    {head}, "findings": {body}}}'
+        if not r.findings:
+            yield f'{"," if i else ""}\n    {head}, "findings": []}}'
+            continue
+        yield f'{"," if i else ""}\n    {head}, "findings": [\n'
+        # A few hundred findings a piece: a file with 100,000 claims is never one string.
+        for lo in range(0, len(r.findings), FINDINGS_PER_PIECE):
+            lines = ",\n".join(f"      {dumps(finding_json(f))}" for f in r.findings[lo : lo + FINDINGS_PER_PIECE])
+            yield f",\n{lines}" if lo else lines
+        yield "\n    ]}"
     yield "\n  ]," if report.files else "],"
     yield f'\n  "summary": {dumps(summary_json(report))}\n}}\n'

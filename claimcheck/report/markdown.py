@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from claimcheck.escape import terminal
 from claimcheck.records import CLAIM_TYPES, SEVERITY, VERDICTS, Citation, FileResult, Finding, Notice, short_reasons
 
 _WORST_FIRST = tuple(reversed(VERDICTS))  # unsupported, mixed, supported
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
+# "@name" or "@org/team" where GitHub would read a mention (not inside an e-mail address).
+_MENTION = re.compile(r"(?<![A-Za-z0-9])@(?=[A-Za-z0-9])")
 
 
 def worst_first(report) -> list[tuple[FileResult, Finding]]:
@@ -82,16 +85,18 @@ def claim_segments(f: Finding) -> list[tuple[str, str | None]]:
 
 
 def md_escape(text: str, limit: int | None = None) -> str:
-    """Text safe inside a Markdown table cell: one line, Markdown and HTML characters escaped."""
+    """Text safe inside a Markdown table cell: one line, Markdown and HTML characters escaped,
+    control characters shown escaped, and @mentions neutralised (a zero-width space after the
+    @), so that a pull-request comment quoting page copy notifies nobody."""
     text = " ".join(str(text).split())
     if limit and len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = terminal(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MENTION.sub("@&#8203;", _MD_SPECIAL.sub(r"\\\1", text))
 
 
 def _link(label: str, url: str) -> str:
-    safe_url = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace("|", "%7C")
+    safe_url = terminal(url).replace("(", "%28").replace(")", "%29").replace(" ", "%20").replace("|", "%7C")
     return f"[{md_escape(label)}]({safe_url})"
 
 

@@ -19,6 +19,7 @@ import bisect
 import html
 from dataclasses import dataclass, field
 
+from claimcheck.escape import bidi
 from claimcheck.records import SEVERITY, FileResult, Finding, Piece, Unit
 
 ROLE_NAMES = {"title": "Title", "description": "Description", "alt": "Image text", "label": "Label"}
@@ -60,7 +61,8 @@ class PageView:
 
 
 def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
+    """Page copy escaped for HTML, bidi overrides made visible (escape.bidi)."""
+    return html.escape(bidi(text), quote=True)
 
 
 def _units(result: FileResult) -> list[Unit]:

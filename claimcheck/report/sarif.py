@@ -15,6 +15,7 @@ import re
 from urllib.parse import quote
 
 from claimcheck import __version__
+from claimcheck.escape import json_text
 from claimcheck.records import Finding, line_starts, short_reasons
 from claimcheck.report.markdown import citation_url, notice_lines, worst_first
 from claimcheck.rubric import RULE_CODES
@@ -69,9 +70,21 @@ def fingerprint(rule: str, claim_text: str, evidence_id: str | None = None) -> s
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
+_UNDECODABLE = re.compile(r"\\x([89a-f][0-9a-f])")  # a byte of a non-UTF-8 name, as escape.surrogates shows it
+
+
 def artifact_uri(path: str) -> str:
-    """The path as given, forward slashes, percent-encoded where a URI needs it; relative stays relative."""
-    return quote(path.replace("\\", "/"), safe="/:@-._~!$&'()*+,;=")
+    """The path as given, forward slashes, percent-encoded where a URI needs it; relative stays
+    relative. A relative path's ":" is encoded too (RFC 3986, 4.2): ``c:d.txt`` would read as a
+    URI of scheme ``c``. A checked URL stays the URL. An undecodable byte of a file name (shown
+    as ``\\xe9``) is that byte percent-encoded (``%E9``), the URI of the file itself."""
+    absolute = path.startswith(("/", "\\")) or path.lower().startswith(("http://", "https://"))
+    safe = "/:@-._~!$&'()*+,;=" if absolute else "/@-._~!$&'()*+,;="
+    parts = _UNDECODABLE.split(path)
+    out = []
+    for i, part in enumerate(parts):
+        out.append(f"%{part.upper()}" if i % 2 else quote(part.replace("\\", "/"), safe=safe))
+    return "".join(out)
 
 
 def _region(f: Finding) -> dict:
@@ -195,7 +208,7 @@ def render_sarif(report) -> str:
         "results": results,
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return json_text(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _notice_results(report, index: dict[str, int]) -> list[dict]:

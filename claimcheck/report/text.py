@@ -3,6 +3,7 @@ one line a finding (every rubric step, short, then the evidence entries), then a
 
 from __future__ import annotations
 
+from claimcheck.escape import terminal
 from claimcheck.records import Finding
 from claimcheck.report.full import _positioned
 from claimcheck.report.markdown import counts_line
@@ -21,13 +22,16 @@ def render_text(report, verbose: bool = False) -> str:
                 f'{path}:{f.line}:{f.column}: {f.rule} [{f.verdict}] {f.claim.claim_type}: "{_short(f.claim.text)}": '
             )
             line += f.message
+            # Page copy, file names and evidence text never reach the terminal raw (escape.py):
+            # each line is escaped on its own, so the reasons under a finding stay lines.
+            line = terminal(line)
             if verbose:
-                line += "".join(f"\n    - {r}" for r in f.reasons if not r.startswith("verdict: "))
+                line += "".join(f"\n    - {terminal(r)}" for r in f.reasons if not r.startswith("verdict: "))
                 if f.suggestion:
-                    line += f"\n    suggestion: {f.suggestion}"
+                    line += f"\n    suggestion: {terminal(f.suggestion)}"
             return line
 
-        lines.extend(line for _, line in _positioned(result, finding_line))
+        lines.extend(line for _, line in _positioned(result, finding_line))  # notice lines come escaped
     lines.append(counts_line(report))
     return "\n".join(lines) + "\n"
 
