@@ -64,6 +64,19 @@ def run_cli(
     )
 
 
+def one_line_error(out: subprocess.CompletedProcess, *names: str) -> str:
+    """The run's one line of standard error, after checking it failed with exit 2, no
+    traceback, and a message naming each of ``names``."""
+    err = out.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in err, err
+    assert out.returncode == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    for name in names:
+        assert name in lines[0], err
+    return lines[0]
+
+
 @pytest.fixture
 def cli():
     return run_cli

@@ -11,22 +11,12 @@ import stat
 from pathlib import Path
 
 import pytest
+from conftest import one_line_error as _one_line_error
 from conftest import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 CLAIM = "Dry needling cures migraines.\n"
-
-
-def _one_line_error(out, *names: str) -> str:
-    err = out.stderr.decode("utf-8", "replace")
-    assert "Traceback" not in err, err
-    assert out.returncode == 2, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    for name in names:
-        assert name in lines[0], err
-    return lines[0]
 
 
 @pytest.fixture
