@@ -308,7 +308,7 @@ class ClaimExtractor:
             types.append("efficacy")  # "Works in minutes", "Results that last for ever"
         elif not negated and s.has("sensory") and not s.has("procedure") and not safety_claim:
             types.append("efficacy")  # "Hot stone massage feels good": a sensory claim, judged as one
-        elif not negated and not implicit and eff_verb and has_any(s, ("absolute", "population")):
+        elif not negated and not implicit and eff_verb and has_any(s, ("absolute", "guarantee", "population")):
             types.append("efficacy")  # "PEMF mats are guaranteed to work for every client"
         procedure = s.has("procedure") and not conditions and not has_any(s, PROMISE_QUALIFIERS)
         if not negated and mechanisms and (mech_verb or eff_verb) and not procedure:
