@@ -86,7 +86,11 @@ PROGRESS_MIN_FILES = 5  # fewer files finish before a bar would be worth drawing
 @app.command()
 def check(
     paths: Annotated[
-        list[str], typer.Argument(help="Files or folders (.txt, .md, .html), URLs (https://...), or - for stdin.")
+        list[str],
+        typer.Argument(
+            help="Files or folders (.txt, .md, .html), URLs (https://...), - for stdin, @FILE for a list of "
+            "inputs (one a line), or .jsonl crawl records."
+        ),
     ],
     output_format: Annotated[
         OutputFormat | None,
@@ -141,6 +145,13 @@ def check(
     url_timeout: Annotated[
         float, typer.Option(min=0.1, max=600.0, help="Seconds to wait for a URL before giving up on it.")
     ] = 10.0,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Check on a Dask cluster: tcp://HOST:8786, or local:N for N worker processes here "
+            '(pip install "claimcheck[dask]"; docs/distributed.md).'
+        ),
+    ] = None,
 ) -> None:
     """Check files for health claims and report a verdict for each."""
     from claimcheck.records import worst
@@ -150,6 +161,12 @@ def check(
     if stdin_format not in ("text", "markdown", "html"):
         _error(f"--stdin-format: {stdin_format!r} is not one of text, markdown, html")
         raise typer.Exit(2)
+    if scheduler is not None and jobs:
+        _error("--jobs and --scheduler: give one (--scheduler runs on the cluster's workers)")
+        raise typer.Exit(2)
+    stream = None
+    if scheduler is not None and output_format is not None and output_format.value == "jsonl":
+        stream = lambda run, paths: _stream_jsonl(run, paths, output)  # noqa: E731
     run = _run(
         paths,
         config=config,
@@ -172,7 +189,11 @@ def check(
         baseline=baseline,
         show_progress=progress,
         explicit_format=output_format.value if output_format else None,
+        scheduler=scheduler,
+        consume=stream,
     )
+    if isinstance(run, int):  # streamed (--scheduler, -f jsonl): written as results arrived
+        raise typer.Exit(run)
     report, settings = run.report, run.settings
     fmt = _chosen_format(output_format.value if output_format else None, settings, output)
     color = output is None and fmt == "full" and should_color(sys.stdout)
@@ -214,17 +235,34 @@ def _chosen_format(explicit: str | None, settings, output: Path | None) -> str:
     return "full" if output is None and sys.stdout.isatty() else "text"
 
 
-def _run(paths: list[str], *, overrides: dict, show_progress: bool, explicit_format: str | None, **options):
-    """Build and execute a Run; configuration, git and baseline problems are one line and exit 2."""
+def _run(
+    paths: list[str],
+    *,
+    overrides: dict,
+    show_progress: bool,
+    explicit_format: str | None,
+    scheduler: str | None = None,
+    consume=None,
+    **options,
+):
+    """Build and execute a Run (a DaskRun with --scheduler; ``consume(run, paths)`` instead of
+    ``execute`` when given); configuration, git and baseline problems are one line and exit 2."""
     from claimcheck.baseline import BaselineError
     from claimcheck.config import ConfigError
-    from claimcheck.errors import ModelError
+    from claimcheck.errors import ModelError, SchedulerError
     from claimcheck.gitdiff import GitError
     from claimcheck.runner import Run, RunOptions
     from claimcheck.yamlio import SchemaError
 
     try:
-        run = Run(RunOptions(overrides=overrides, **options))
+        if scheduler is None:
+            run = Run(RunOptions(overrides=overrides, **options))
+        else:
+            from claimcheck.distributed import DaskRun
+
+            run = DaskRun(RunOptions(overrides=overrides, **options), scheduler)
+        if consume is not None:
+            return consume(run, paths)
         settings = run.settings()
         fmt = explicit_format or (settings.format if settings.sources.get("format") != "default" else None)
         bar = None
@@ -235,9 +273,61 @@ def _run(paths: list[str], *, overrides: dict, show_progress: bool, explicit_for
         finally:
             if bar:
                 bar.stop()
-    except (ConfigError, GitError, BaselineError, SchemaError, ModelError) as exc:
+    except (ConfigError, GitError, BaselineError, SchemaError, ModelError, SchedulerError) as exc:
         _error(str(exc))
         raise typer.Exit(2) from None
+
+
+def _stream_jsonl(run, paths: list[str], output: Path | None) -> int:
+    """--scheduler with --format jsonl: each input's line is written as its result arrives, in
+    input order, and nothing is kept, so memory stays flat however many pages there are (-o:
+    into a temporary file renamed at the end). Errors are printed as they come. Returns the
+    exit code."""
+    from collections import Counter
+
+    from claimcheck.baseline import fingerprint, load_baseline
+    from claimcheck.records import worst
+    from claimcheck.report.json_report import jsonl_line
+
+    baseline = run.options.baseline
+    remaining = Counter(load_baseline(baseline)) if baseline is not None else None
+    root = baseline.resolve().parent if baseline is not None else None
+    seen = {"errors": 0, "worst": -1, "matched": 0, "new": 0}
+
+    def lines():
+        for result in run.stream(paths):
+            if remaining is not None:
+                kept = []
+                for finding in result.findings:
+                    fp = fingerprint(result.path, finding, root)
+                    if remaining[fp] > 0:
+                        remaining[fp] -= 1
+                        seen["matched"] += 1
+                    else:
+                        kept.append(finding)
+                result.findings = kept
+            if result.error:
+                _error(result.error)
+                seen["errors"] += 1
+            seen["worst"] = max(seen["worst"], worst(result.findings))
+            seen["new"] += len(result.findings)
+            yield jsonl_line(result)
+
+    if output:
+        try:
+            write_atomic(output, lines())
+        except OSError as exc:
+            _error(f"{output}: cannot write ({exc.strerror or exc})")
+            return 2
+    else:
+        sys.stdout.writelines(lines())
+    if baseline is not None:
+        typer.echo(
+            f"claimcheck: baseline {baseline}: {seen['matched']} known finding(s) matched, {seen['new']} new", err=True
+        )
+    if seen["errors"]:
+        return 2
+    return 1 if seen["worst"] >= FAIL_LEVEL[run.settings().fail_on] else 0
 
 
 class _ProgressBar:

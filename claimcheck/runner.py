@@ -32,6 +32,7 @@ from claimcheck.records import FileResult, Report
 
 if TYPE_CHECKING:  # the pipeline (spaCy, rules, model) is imported only when a file needs checking
     from claimcheck.pipeline import Checker
+    from claimcheck.sources import Record
 
 CACHE_DIR = Path(".claimcheck_cache")
 
@@ -77,6 +78,7 @@ class _Input:
     config: Config
     error: str | None = None
     url: bool = False
+    record: Record | None = None  # a crawl record (its id is the path)
 
 
 class Run:
@@ -96,20 +98,38 @@ class Run:
 
     def inputs(self, args: list[str]) -> list[_Input]:
         """Files to check, in order: named files as given, folders walked (sorted) through the
-        include/exclude globs of each file's own configuration, URLs and "-" as they are."""
-        from claimcheck.fetch import is_url
-
+        include/exclude globs of each file's own configuration, URLs and "-" as they are,
+        ``@FILE`` lists and ``.jsonl`` crawl records (claimcheck.sources) entry by entry."""
         out: list[_Input] = []
         for raw in args:
-            if raw == "-":
-                out.append(_Input("-", self.resolver.for_path(Path.cwd())))
-            elif is_url(raw):
-                out.append(_Input(raw, self.resolver.for_path(Path.cwd()), url=True))
-            else:
-                out.extend(self._expand(raw))
+            out.extend(self.resolve(raw))
         if self.options.diff_base:
             out = self._changed_only(out)
         return out
+
+    def resolve(self, raw: str, listed: bool = False) -> Iterator[_Input]:
+        """The inputs one argument stands for, lazily (a crawl is read a record at a time).
+        ``listed``: an entry of a list file, which is never "-" or another list."""
+        from claimcheck.documents import InputError
+        from claimcheck.fetch import is_url
+        from claimcheck.sources import is_list_arg, is_records_file, read_list, read_records
+
+        if raw == "-" and not listed:
+            yield _Input("-", self.resolver.for_path(Path.cwd()))
+        elif is_url(raw):
+            yield _Input(raw, self.resolver.for_path(Path.cwd()), url=True)
+        elif is_list_arg(raw) and not listed:
+            try:
+                for entry in read_list(raw[1:]):
+                    yield from self.resolve(entry, listed=True)
+            except InputError as exc:
+                yield _Input(raw, self.resolver.for_path(Path.cwd()), error=str(exc))
+        elif is_records_file(raw):
+            config = self.resolver.for_path(Path(raw))
+            for record in read_records(raw):
+                yield _Input(record.id, config, record=record)
+        else:
+            yield from self._expand(raw)
 
     def _expand(self, raw: str) -> Iterator[_Input]:
         p = Path(raw)
@@ -142,7 +162,7 @@ class Run:
         from claimcheck.gitdiff import changed_files
 
         changed = {p.resolve() for p in changed_files(self.options.diff_base or "", Path.cwd())}
-        return [i for i in items if i.error or i.url or i.path == "-" or _resolved(i.path) in changed]
+        return [i for i in items if i.error or i.url or i.record or i.path == "-" or _resolved(i.path) in changed]
 
     # -- checking ----------------------------------------------------------------------
 
@@ -177,12 +197,12 @@ class Run:
                 raw[i] = FileResult(path=item.path, error=item.error)
             elif item.url:
                 raw[i] = self._check_url(item)
-            elif item.path == "-":
+            elif item.path == "-" and item.record is None:
                 raw[i] = self.checker(item.config).check_bytes(
                     sys.stdin.buffer.read(), "<stdin>", self.options.stdin_format
                 )
             else:
-                if cache is not None:
+                if cache is not None and item.record is None:
                     keys[i] = self._cache_key(item)
                     hit = cache.get(keys[i], item.path) if keys[i] else None
                     if hit is not None:
@@ -208,14 +228,9 @@ class Run:
         return run
 
     def _check_url(self, item: _Input) -> FileResult:
-        from claimcheck.documents import InputError
-        from claimcheck.fetch import fetch
+        from claimcheck.sources import check_url
 
-        try:
-            page = fetch(item.path, timeout=self.options.url_timeout)
-        except InputError as exc:
-            return FileResult(path=item.path, error=str(exc))
-        return self.checker(item.config).check_text(page.text, item.path, page.fmt)
+        return check_url(self.checker(item.config), item.path, self.options.url_timeout)
 
     def _check_files(self, items: list[_Input], progress: Callable[[int], Any] | None) -> Iterator[FileResult]:
         """Results in input order: in this process, or in ``jobs`` worker processes."""
@@ -234,9 +249,11 @@ class Run:
         if jobs == 1:
             # Runs of files that share a configuration go through ``Checker.check_files``,
             # which batches spaCy and the classifier over many files.
+            from claimcheck.sources import check_sources
+
             for _, run in groupby(items, key=lambda item: _evidence_key(item.config)):
                 group = list(run)
-                for result in self.checker(group[0].config).check_files([item.path for item in group]):
+                for result in check_sources(self.checker(group[0].config), [_source(item) for item in group]):
                     if progress:
                         progress(1)
                     yield result
@@ -245,12 +262,12 @@ class Run:
         # Each task is a few files with one configuration: enough for the worker to batch
         # them, few enough that the workers stay evenly loaded.
         size = max(1, min(TASK_FILES, len(items) // (jobs * 4)))
-        tasks: list[tuple[tuple[str, ...], list[str]]] = []
+        tasks: list[tuple[tuple[str, ...], list[str | Record]]] = []
         for item in items:
             evidence = _evidence_key(item.config)
             if not tasks or tasks[-1][0] != evidence or len(tasks[-1][1]) >= size:
                 tasks.append((evidence, []))
-            tasks[-1][1].append(item.path)
+            tasks[-1][1].append(_source(item))
         if method == "fork":
             # Workers forked from here inherit the ready Checkers (spaCy, rules, model) and
             # start at once; with "spawn" each builds its own on its first task.
@@ -327,7 +344,14 @@ class Run:
 
             lines = changed_lines(self.options.diff_base, _resolved(item.path), Path.cwd())
             findings = [f for f in findings if any(n in lines for n in range(f.line, (f.end_line or f.line) + 1))]
-        return FileResult(path=result.path, findings=findings, notices=notices, source=result.source, fmt=result.fmt)
+        return FileResult(
+            path=result.path, findings=findings, notices=notices, source=result.source, fmt=result.fmt, url=result.url
+        )
+
+
+def _source(item: _Input) -> str | Record:
+    """What a worker checks for an input: its path, or the crawl record itself."""
+    return item.record if item.record is not None else item.path
 
 
 def _evidence_key(config: Config) -> tuple[str, ...]:
@@ -375,6 +399,10 @@ def auto_jobs(items: list) -> int:
         return 1
     total = 0
     for item in items:
+        record = getattr(item, "record", None)
+        if record is not None:
+            total += len(record.text or "")
+            continue
         with contextlib.suppress(OSError):
             total += os.stat(item.path).st_size
     if total < AUTO_MIN_BYTES:
@@ -383,9 +411,11 @@ def auto_jobs(items: list) -> int:
     return max(1, min(cores, AUTO_MAX_JOBS, len(items) // AUTO_MIN_FILES_PER_JOB))
 
 
-def _worker_check(task: tuple[tuple[str, ...], list[str]]) -> list[FileResult]:
-    evidence, paths = task
+def _worker_check(task: tuple[tuple[str, ...], list[str | Record]]) -> list[FileResult]:
+    from claimcheck.sources import check_sources
+
+    evidence, sources = task
     checkers = _WORKER["checkers"]
     if evidence not in checkers:
         checkers[evidence] = _new_checker(evidence, _WORKER["options"], _WORKER["today"])
-    return list(checkers[evidence].check_files(paths))
+    return list(check_sources(checkers[evidence], sources))

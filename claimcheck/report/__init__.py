@@ -5,6 +5,7 @@ Formats:
   text      one line a finding with type, claim, reason and evidence id (default otherwise)
   concise   ``path:line:col: CODE [verdict] message``, one line a finding, for editors
   json      the JSON contract (docs/json-schema.md)
+  jsonl     JSON Lines: one line a file, each as in the JSON report's "files"
   html      one self-contained review page
   markdown  a review summary for tickets, pull requests and $GITHUB_STEP_SUMMARY
   sarif     SARIF 2.1.0 for GitHub code scanning
@@ -15,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-FORMATS = ("full", "text", "concise", "json", "html", "markdown", "sarif", "github")
+FORMATS = ("full", "text", "concise", "json", "jsonl", "html", "markdown", "sarif", "github")
 # Formats read by programs: no progress bar, no colour, never mixed with other output.
-MACHINE_FORMATS = frozenset({"json", "sarif", "github", "html", "markdown"})
+MACHINE_FORMATS = frozenset({"json", "jsonl", "sarif", "github", "html", "markdown"})
 
 
 def render_pieces(report, fmt: str, *, verbose: bool = False, color: bool = False) -> Iterator[str]:
@@ -27,6 +28,10 @@ def render_pieces(report, fmt: str, *, verbose: bool = False, color: bool = Fals
         from claimcheck.report.json_report import iter_json
 
         yield from iter_json(report)
+    elif fmt == "jsonl":
+        from claimcheck.report.json_report import iter_jsonl
+
+        yield from iter_jsonl(report.files)
     else:
         yield render(report, fmt, verbose=verbose, color=color)
 
@@ -37,6 +42,10 @@ def render(report, fmt: str, *, verbose: bool = False, color: bool = False) -> s
         from claimcheck.report.json_report import render_json
 
         return render_json(report)
+    if fmt == "jsonl":
+        from claimcheck.report.json_report import iter_jsonl
+
+        return "".join(iter_jsonl(report.files))
     if fmt == "html":
         from claimcheck.report.html import render_html
 

@@ -1,12 +1,13 @@
-"""JSON output: the versioned contract in docs/json-schema.md (schema_version 1)."""
+"""JSON output: the versioned contract in docs/json-schema.md (schema_version 1), and JSON
+Lines (one file's object a line, as in ``files``), which can be written as results arrive."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from claimcheck import __version__, fastjson
-from claimcheck.records import CLAIM_TYPES, VERDICTS, Finding
+from claimcheck.records import CLAIM_TYPES, VERDICTS, FileResult, Finding
 
 SCHEMA_VERSION = 1
 
@@ -67,9 +68,27 @@ def iter_json(report) -> Iterator[str]:
     yield f'  "tool": {dumps({"name": "claimcheck", "version": __version__})},\n'
     yield '  "files": ['
     for i, r in enumerate(report.files):
-        head = dumps({"path": r.path, "error": r.error, "notices": list(r.notices)})[:-1]
+        head = dumps(_file_head(r))[:-1]
         lines = ",\n".join(f"      {dumps(finding_json(f))}" for f in r.findings)
         body = f"[\n{lines}\n    ]" if lines else "[]"
         yield f'{"," if i else ""}\n    {head}, "findings": {body}}}'
     yield "\n  ]," if report.files else "],"
     yield f'\n  "summary": {dumps(summary_json(report))}\n}}\n'
+
+
+def _file_head(r: FileResult) -> dict:
+    """A file's fields before its findings; ``url`` only for crawl records."""
+    if r.url is None:
+        return {"path": r.path, "error": r.error, "notices": list(r.notices)}
+    return {"path": r.path, "url": r.url, "error": r.error, "notices": list(r.notices)}
+
+
+def jsonl_line(r: FileResult) -> str:
+    """One file's object (the same as its entry in the JSON report's ``files``) on one line."""
+    return fastjson.dumps({**_file_head(r), "findings": [finding_json(f) for f in r.findings]}) + "\n"
+
+
+def iter_jsonl(files: Iterable[FileResult]) -> Iterator[str]:
+    """The JSON Lines report: one line a file, in order; nothing else (no summary line)."""
+    for r in files:
+        yield jsonl_line(r)
