@@ -93,7 +93,7 @@ def test_crawl_records_are_reported_by_id_and_url_and_bad_lines_are_errors_of_th
 
 def test_crawl_records_through_worker_processes_match_a_serial_run(tmp_path):
     rows = [
-        {"id": f"page-{i}", "url": f"https://clinic.example/{i}", "format": "markdown", "text": CLAIMS + f"\nPage {i}.\n"}
+        {"id": f"page-{i}", "url": f"https://a.example/{i}", "format": "markdown", "text": f"{CLAIMS}\nPage {i}.\n"}
         for i in range(30)
     ]
     records = write_records(tmp_path / "pages.ndjson", rows)
