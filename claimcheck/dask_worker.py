@@ -153,6 +153,11 @@ BUILDS: Counter[str] = Counter()
 TASKS: Counter[str] = Counter()
 
 
+def counters() -> dict[str, dict[str, int]]:
+    """This process's counters: ``client.run(counters)`` asks every worker."""
+    return {"builds": dict(BUILDS), "tasks": dict(TASKS)}
+
+
 def _worker_name() -> str:
     try:
         from distributed import get_worker

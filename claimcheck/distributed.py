@@ -227,8 +227,8 @@ def _group(
         settings = these
         tags.append(tag)
         items.append(item)
-        if isinstance(item, Record):
-            chars += len(item.text or "")
+        if isinstance(item, Record) and isinstance(item.text, str):
+            chars += len(item.text)
     if items:
         yield settings, tags, items
 
@@ -294,7 +294,9 @@ def connect(spec: str | int, quiet: bool = True) -> Iterator[Client]:
             n_workers=spec,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            host="127.0.0.1",
+            dashboard_address=None,  # no dashboard; its HTTP server on any free port, not 8787
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             silence_logs=logging.CRITICAL if quiet else logging.WARNING,
             preload=["claimcheck.dask_worker"],
         )
