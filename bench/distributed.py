@@ -17,11 +17,14 @@ What it does:
    fresh process for each run (``jobs:N`` adds ``--jobs N``, ``local:N`` adds
    ``--scheduler local:N``), so every figure includes start-up: Python, the cluster, and
    each worker building its Checker;
-3. prints wall time, words per second, the speed-up over the one-worker run of the same
-   kind, the peak memory of the main process (the client; polled from /proc, so workers
-   are not counted) and checks that every run wrote the same bytes.
+3. prints wall time; CPU time (the process and the worker processes it reaped, from
+   ``os.wait4``); words per second and per CPU second; the speed-up over the one-worker
+   run of the same kind; the peak memory of the main process alone (the client: polled
+   from /proc); the load average after each run; and checks that every run wrote the same
+   bytes.
 
-The machine may be shared: read the spread of --repeat runs.
+The machine may be shared: --repeat runs every configuration again, in turn, and the
+medians are reported; the load averages show what else was running.
 """
 
 from __future__ import annotations
@@ -29,11 +32,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import random
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -76,19 +81,39 @@ def _peak_kb(pid: int) -> int:
     return 0
 
 
-def run(argv: list[str], cwd: Path) -> tuple[float, float, int]:
-    """(wall seconds, main process's peak MB, exit code) of one CLI run."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, _peak_kb(proc.pid))
-        time.sleep(0.25)
-    wall = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.returncode not in (0, 1) or "Traceback" in err:
-        raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}:\n{err[-3000:]}")
-    return wall, peak / 1024, proc.returncode
+def run(argv: list[str], cwd: Path) -> dict:
+    """One CLI run to its end: wall seconds; CPU seconds of the process and of the children it
+    reaped (its --jobs or Dask worker processes), from ``os.wait4``; the main process's own
+    peak memory (polled from /proc: the workers are not in it); the load average after it."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        peak = [0]
+        done = threading.Event()
+
+        def poll() -> None:
+            while not done.is_set():
+                peak[0] = max(peak[0], _peak_kb(proc.pid))
+                done.wait(0.25)
+
+        watcher = threading.Thread(target=poll, daemon=True)
+        watcher.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        done.set()
+        watcher.join()
+        code = os.waitstatus_to_exitcode(status)
+        proc.returncode = code
+        err.seek(0)
+        message = err.read().decode(errors="replace")
+    if code not in (0, 1) or "Traceback" in message:
+        raise RuntimeError(f"{' '.join(argv)} exited {code}:\n{message[-3000:]}")
+    return {
+        "wall": wall,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_mb": peak[0] / 1024,
+        "load": os.getloadavg()[0],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,28 +133,39 @@ def main(argv: list[str] | None = None) -> int:
         words = build_crawl(crawl, args.pages)
         size = crawl.stat().st_size / 1e6
         print(f"crawl: {args.pages:,} pages, {words:,} words, {size:.1f} MB ({time.perf_counter() - t0:.1f}s to build)")
-        rows, digests = [], {}
-        for spec in args.runs:
+        results: dict[str, list[dict]] = {spec: [] for spec in args.runs}
+        digests: dict[str, str] = {}
+        for _ in range(args.repeat):  # interleaved: a change in the machine's load hits every run alike
+            for spec in args.runs:
+                kind, n = spec.split(":")
+                option = ["--jobs", n] if kind == "jobs" else ["--scheduler", f"local:{n}"]
+                out = folder / f"out-{kind}-{n}.jsonl"
+                got = run([*base, "check", str(crawl), "-f", "jsonl", "-o", str(out), "--no-cache", *option], folder)
+                digests[spec] = hashlib.sha256(out.read_bytes()).hexdigest()
+                results[spec].append(got)
+                print(
+                    f"{spec:8} {got['wall']:7.1f}s wall {got['cpu']:7.1f}s CPU  {words / got['wall']:9,.0f} words/s  "
+                    f"{words / got['cpu']:9,.0f} words/CPU-s  client peak {got['peak_mb']:4.0f} MB  "
+                    f"load {got['load']:.1f}",
+                    flush=True,
+                )
+        rows = {
+            spec: {key: statistics.median(r[key] for r in runs) for key in ("wall", "cpu", "peak_mb", "load")}
+            for spec, runs in results.items()
+        }
+        print(f"medians of {args.repeat} run(s); speed-up on wall time over one worker of the same kind:")
+        for spec, row in rows.items():
             kind, n = spec.split(":")
-            option = ["--jobs", n] if kind == "jobs" else ["--scheduler", f"local:{n}"]
-            out = folder / f"out-{kind}-{n}.jsonl"
-            argv_run = [*base, "check", str(crawl), "-f", "jsonl", "-o", str(out), "--no-cache", *option]
-            got = [run(argv_run, folder) for _ in range(args.repeat)]
-            wall = statistics.median(g[0] for g in got)
-            peak = max(g[1] for g in got)
-            digests[spec] = hashlib.sha256(out.read_bytes()).hexdigest()
-            rows.append((kind, int(n), wall, peak))
-            walls = ", ".join(f"{g[0]:.1f}s" for g in got)
-            print(f"{spec:8} {wall:7.1f}s wall ({walls})  {words / wall:9,.0f} words/s  client peak {peak:.0f} MB")
-        print("speed-up over one worker of the same kind (and per worker):")
-        for kind in ("jobs", "local"):
-            one = next((w for k, n, w, _ in rows if k == kind and n == 1), None)
-            for k, n, wall, _ in rows:
-                if k == kind and one:
-                    print(f"  {kind}:{n}  x{one / wall:.2f}  ({one / wall / n:.2f} per worker)")
+            one = rows.get(f"{kind}:1")
+            speedup = one["wall"] / row["wall"] if one else 0.0
+            scale = f"x{speedup:.2f} ({speedup / int(n):.2f} per worker)" if one else ""
+            print(
+                f"  {spec:8} {row['wall']:7.1f}s wall  {words / row['wall']:9,.0f} words/s  "
+                f"{words / row['cpu']:9,.0f} words/CPU-s  {scale}"
+            )
         same = len(set(digests.values())) == 1
         print(f"reports: {'all byte-identical' if same else 'DIFFER'} ({len(digests)} runs)")
-        print("json: " + json.dumps({"pages": args.pages, "words": words, "runs": rows, "identical": same}))
+        print("json: " + json.dumps({"pages": args.pages, "words": words, "runs": results, "identical": same}))
     return 0 if same else 1
 
 

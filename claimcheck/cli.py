@@ -6,6 +6,7 @@ error (bad file, broken evidence YAML). Errors are one line on standard error.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from enum import StrEnum
@@ -166,7 +167,7 @@ def check(
         raise typer.Exit(2)
     stream = None
     if scheduler is not None and output_format is not None and output_format.value == "jsonl":
-        stream = lambda run, paths: _stream_jsonl(run, paths, output)  # noqa: E731
+        stream = functools.partial(_stream_jsonl, output=output)
     run = _run(
         paths,
         config=config,

@@ -129,7 +129,7 @@ def build_digest(bundled_model: bool = True) -> str:
     from claimcheck.rules import bundled_dir
 
     here = Path(__file__).resolve().parent
-    code = [p for p in here.rglob("*.py") if not p.relative_to(here).parts[0].startswith("_")]
+    code = [p for p in here.rglob("*.py") if p.relative_to(here).parts[0] not in ("_rules", "_models")]
     groups = [(here, code + sorted((here / "data").glob("*"))), (bundled_dir("rules"), None)]
     if bundled_model:
         models = bundled_dir("models")
