@@ -144,7 +144,20 @@ def build_digest(bundled_model: bool = True) -> str:
     return _BUILD_DIGESTS[bundled_model]
 
 
+def different_build(worker: str) -> str:
+    return (
+        f"{worker} runs a different claimcheck (its code, rules or model differ from this machine's); "
+        "install the same claimcheck on the workers (docs/distributed.md)"
+    )
+
+
 # -- on the workers ------------------------------------------------------------------------
+
+
+def worker_build(bundled_model: bool) -> str:
+    """This process's build_digest: the client asks every worker with ``client.run`` before a run."""
+    return build_digest(bundled_model=bundled_model)
+
 
 _LOCK = threading.Lock()  # one task at a time per process: a Checker is not shared between threads
 _CHECKERS: OrderedDict[str, Checker] = OrderedDict()
@@ -174,10 +187,7 @@ def _worker_checker(settings: Settings) -> Checker:
         _CHECKERS.move_to_end(settings.key)
         return checker
     if build_digest(bundled_model=settings.model is None and settings.use_model is not False) != settings.build:
-        raise WorkerSetupError(
-            f"{_worker_name()} runs a different claimcheck (its code, rules or model differ from this machine's); "
-            "install the same claimcheck on the workers (docs/distributed.md)"
-        )
+        raise WorkerSetupError(different_build(_worker_name()))
     from claimcheck.errors import ModelError
     from claimcheck.pipeline import Checker
     from claimcheck.yamlio import SchemaError

@@ -62,7 +62,9 @@ from claimcheck.dask_worker import (
     WorkerSetupError,
     _check_task,
     _settings_value,
+    different_build,
     make_settings,
+    worker_build,
 )
 from claimcheck.errors import SchedulerError
 from claimcheck.records import FileResult, Report
@@ -103,8 +105,12 @@ def _name(item: Item) -> str:
     return "<stdin>"
 
 
-def _describe(exc: BaseException) -> str:
-    if type(exc).__name__ == "KilledWorker":
+def _killed(exc: BaseException | None) -> bool:
+    return type(exc).__name__ == "KilledWorker"
+
+
+def _describe(exc: BaseException | None) -> str:
+    if _killed(exc):
         return "the workers checking it died (too large? see the workers' logs)"
     return " ".join(f"{type(exc).__name__}: {exc}".split())
 
@@ -125,8 +131,24 @@ class _Engine:
     def threads(self) -> int:
         return max(1, sum(self.client.nthreads().values()))
 
+    def _preflight(self, settings: Settings) -> None:
+        """Every worker there now can load claimcheck and runs this machine's build (one that
+        joins later is checked at its first task): otherwise one line, before any page."""
+        bundled = settings.model is None and settings.use_model is not False
+        try:
+            builds = self.client.run(worker_build, bundled)
+        except Exception as exc:
+            raise SchedulerError(
+                f"the workers cannot run claimcheck ({_describe(exc)}); install the same claimcheck on them "
+                "(docs/distributed.md)"
+            ) from None
+        for address, build in sorted(builds.items()):
+            if build != settings.build:
+                raise SchedulerError(different_build(f"worker {address}"))
+
     def _submit(self, slot: _Slot, offset: int, settings: Settings, items: list[Item]) -> None:
         if settings.key not in self.settings:
+            self._preflight(settings)
             # A task, not scattered data: if the workers holding it die, Dask recomputes it.
             self.settings[settings.key] = self.client.submit(
                 _settings_value, settings, key=f"claimcheck-settings-{self.run_id}-{settings.key[:16]}"
@@ -147,6 +169,15 @@ class _Engine:
         except WorkerSetupError as exc:
             raise SchedulerError(str(exc)) from None
         except Exception as exc:
+            setup = self.settings.get(settings.key)
+            if isinstance(exc, ImportError) or (setup is not None and setup.status == "error"):
+                # Not this page: the workers cannot even load claimcheck (or its settings).
+                cause = exc if setup is None or setup.status != "error" else setup.exception()
+                detail = "the workers given claimcheck's first task died" if _killed(cause) else _describe(cause)
+                raise SchedulerError(
+                    f"the workers cannot run claimcheck ({detail}); install the same claimcheck on them "
+                    "(docs/distributed.md)"
+                ) from None
             if len(items) > 1:  # check them one by one: only the input at fault gets the error
                 for i, item in enumerate(items):
                     self._submit(slot, offset + i, settings, [item])

@@ -183,10 +183,40 @@ def test_evidence_travels_with_the_settings_and_a_different_worker_build_is_refu
     page = Record(id="calm", url=None, fmt="text", text="Many clients find cupping helps them feel calm.", where="-")
     [result] = client.submit(dask_worker._check_task, settings, [page]).result()
     assert result.notices == ["CC901 evidence cup.wellbeing was last reviewed 2020-01-01 (over 24 months ago)"]
-    # A client whose claimcheck differs from the workers' (here: it says so) stops with one line.
+    # A client whose claimcheck differs from the workers' (here: it says so) stops with one line:
+    # before the run, when it asks every worker, and at a worker's first task (one that joined later).
     monkeypatch.setattr(dask_worker, "build_digest", lambda bundled_model=True: "0" * 64)
     with pytest.raises(SchedulerError, match=r"^worker tcp://\S+ runs a different claimcheck"):
         list(check([page], client))
+    other = dask_worker.make_settings()
+    with pytest.raises(dask_worker.WorkerSetupError, match=r"^worker tcp://\S+ runs a different claimcheck"):
+        client.submit(dask_worker._check_task, other, [page]).result()
+
+
+NO_CLAIMCHECK = """
+import sys
+
+
+class NoClaimcheck:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "claimcheck":
+            raise ImportError("claimcheck is not installed here")
+
+
+sys.meta_path.insert(0, NoClaimcheck())
+"""
+
+
+def test_workers_without_claimcheck_stop_the_run_with_one_line(tmp_path):
+    preload = tmp_path / "no_claimcheck.py"  # a worker on which claimcheck cannot be imported
+    preload.write_text(NO_CLAIMCHECK, encoding="utf-8")
+    page = tmp_path / "page.md"
+    page.write_text(CLAIMS, encoding="utf-8")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, preload=[str(preload)], **QUIET) as cluster:
+        out = claimcheck("check", str(page), "--scheduler", cluster.scheduler_address)
+    err = out.stderr.decode()
+    assert out.returncode == 2 and err.count("\n") == 1, err
+    assert err.startswith("claimcheck: error: the workers cannot run claimcheck (") and "not installed here" in err
 
 
 def test_unreachable_scheduler_is_a_one_line_error(tmp_path):
