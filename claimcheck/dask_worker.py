@@ -259,7 +259,11 @@ def _rename(result: FileResult, absolute: str, path: str) -> None:
 
 
 def dask_setup(worker: Any) -> None:
-    """Preload hook of ``local:N`` workers: Ctrl-C reaches the whole process group, and only
-    the client should act on it (it cancels the run and closes the cluster)."""
+    """Preload hook of the ``local:N`` workers (processes of claimcheck's own run, never a
+    user's cluster): Ctrl-C reaches the whole process group, and only the client should act
+    on it (it cancels the run and closes the cluster); and the garbage collector runs as in
+    the command line's own process (``claimcheck.cli.main``): far less often while a run's
+    many short-lived objects come and go."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.set_threshold(50_000, 20, 100)

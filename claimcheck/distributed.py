@@ -302,6 +302,7 @@ def connect(spec: str | int, quiet: bool = True) -> Iterator[Client]:
     worker processes (one thread each: checking is Python-bound), closed on the way out.
     ``quiet``: Dask logs nothing below CRITICAL (the command line prints its own errors)."""
     require_dask()
+    import dask
     from distributed import Client, LocalCluster
 
     if quiet:
@@ -320,7 +321,9 @@ def connect(spec: str | int, quiet: bool = True) -> Iterator[Client]:
     # Ctrl-C at a terminal reaches the whole process group. Workers started while it is
     # ignored keep ignoring it (and restarted ones ignore it from their preload), so only
     # this process acts on it: it cancels the run and closes the cluster, uninterrupted.
-    with _no_interrupts():
+    # The workers' statistical profiler (a sample of every thread's stack every 10 ms) only
+    # feeds the dashboard, which this cluster does not have.
+    with _no_interrupts(), dask.config.set({"distributed.worker.profile.enabled": False}):
         cluster = LocalCluster(
             n_workers=spec,
             threads_per_worker=1,
