@@ -49,7 +49,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,6 +81,7 @@ TASK_MAX = 64  # inputs per task, at most: about a second of work, far above Das
 TASK_CHARS = 4_000_000  # ... and at most this much record text
 SPREAD = 4  # a small run is cut into about this many tasks per worker thread
 WINDOW_PER_THREAD = 2  # tasks in flight (or finished, waiting for their turn) per worker thread
+MESSAGE_LOG = 16  # message batches each Dask connection of the command line keeps (Dask's default: 1,000)
 
 
 # -- on the client: tasks in a bounded window, results in input order ------------------------
@@ -198,7 +199,7 @@ class _Engine:
         threads = self.threads()
         ahead = list(islice(work, TASK_MAX * threads * SPREAD))
         size = TASK_MAX if len(ahead) == TASK_MAX * threads * SPREAD else math.ceil(len(ahead) / (threads * SPREAD))
-        groups = _group(_chain(ahead, work), max(1, size))
+        groups = _group(chain(iter(ahead), work), max(1, size))  # the list is let go once consumed
         del ahead
         queue: deque[_Slot] = deque()
         exhausted, submitted = False, 0
@@ -235,11 +236,6 @@ class _Engine:
             if outstanding:
                 with suppress(Exception):
                     self.client.cancel(outstanding)
-
-
-def _chain(first: list, rest: Iterator) -> Iterator:
-    yield from first
-    yield from rest
 
 
 def _group(
@@ -303,10 +299,20 @@ def connect(spec: str | int, quiet: bool = True) -> Iterator[Client]:
     ``quiet``: Dask logs nothing below CRITICAL (the command line prints its own errors)."""
     require_dask()
     import dask
-    from distributed import Client, LocalCluster
 
     if quiet:
         logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    # Each of Dask's connections keeps its last `low-level-log-length` (1,000) message batches
+    # for debugging: here, the pages of as many tasks. A few are enough.
+    with dask.config.set({"distributed.admin.low-level-log-length": MESSAGE_LOG}), _connect(spec, quiet) as client:
+        yield client
+
+
+@contextmanager
+def _connect(spec: str | int, quiet: bool) -> Iterator[Client]:
+    import dask
+    from distributed import Client, LocalCluster
+
     if not isinstance(spec, int):
         try:
             client = Client(spec)
