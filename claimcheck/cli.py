@@ -280,55 +280,24 @@ def _run(
 
 
 def _stream_jsonl(run, paths: list[str], output: Path | None) -> int:
-    """--scheduler with --format jsonl: each input's line is written as its result arrives, in
-    input order, and nothing is kept, so memory stays flat however many pages there are (-o:
-    into a temporary file renamed at the end). Errors are printed as they come. Returns the
-    exit code."""
-    from collections import Counter
+    """--scheduler with --format jsonl: lines written as results arrive (claimcheck.distributed).
+    Returns the exit code."""
+    from claimcheck.distributed import write_jsonl
 
-    from claimcheck.baseline import fingerprint, load_baseline
-    from claimcheck.records import worst
-    from claimcheck.report.json_report import jsonl_line
-
-    baseline = run.options.baseline
-    remaining = Counter(load_baseline(baseline)) if baseline is not None else None
-    root = baseline.resolve().parent if baseline is not None else None
-    seen = {"errors": 0, "worst": -1, "matched": 0, "new": 0}
-
-    def lines():
-        for result in run.stream(paths):
-            if remaining is not None:
-                kept = []
-                for finding in result.findings:
-                    fp = fingerprint(result.path, finding, root)
-                    if remaining[fp] > 0:
-                        remaining[fp] -= 1
-                        seen["matched"] += 1
-                    else:
-                        kept.append(finding)
-                result.findings = kept
-            if result.error:
-                _error(result.error)
-                seen["errors"] += 1
-            seen["worst"] = max(seen["worst"], worst(result.findings))
-            seen["new"] += len(result.findings)
-            yield jsonl_line(result)
-
-    if output:
-        try:
-            write_atomic(output, lines())
-        except OSError as exc:
-            _error(f"{output}: cannot write ({exc.strerror or exc})")
-            return 2
-    else:
-        sys.stdout.writelines(lines())
-    if baseline is not None:
-        typer.echo(
-            f"claimcheck: baseline {baseline}: {seen['matched']} known finding(s) matched, {seen['new']} new", err=True
-        )
-    if seen["errors"]:
+    try:
+        streamed = write_jsonl(run, paths, output, on_error=_error)
+    except OSError as exc:
+        _error(f"{output}: cannot write ({exc.strerror or exc})")
         return 2
-    return 1 if seen["worst"] >= FAIL_LEVEL[run.settings().fail_on] else 0
+    if streamed.baseline_matched is not None:
+        typer.echo(
+            f"claimcheck: baseline {run.options.baseline}: {streamed.baseline_matched} known finding(s) matched, "
+            f"{streamed.findings} new",
+            err=True,
+        )
+    if streamed.errors:
+        return 2
+    return 1 if streamed.worst >= FAIL_LEVEL[run.settings().fail_on] else 0
 
 
 class _ProgressBar:

@@ -14,7 +14,9 @@ Dask schedules, moves data and reruns lost work; claimcheck only cuts the run in
 and puts the results back in order. ``pip install "claimcheck[dask]"`` adds it; nothing
 else in claimcheck imports it.
 
-How a run goes:
+Three modules: this one (the command line's ``DaskRun``, the Python API, connecting),
+claimcheck.dask_engine (tasks in a bounded window, results in order, faults) and
+claimcheck.dask_worker (what travels to the workers and the task they run). How a run goes:
 
 - The client (the machine running claimcheck) resolves the inputs as a local run does,
   lazily: folders, ``@FILE`` lists, ``.jsonl`` crawl records (claimcheck.sources), URLs.
@@ -26,8 +28,9 @@ How a run goes:
 - Each worker process builds its Checker once per settings and keeps it (a per-process
   cache, ``_worker_checker``), never per task. The settings travel once per run as a task
   of their own: the evidence folders' and a custom model folder's files, the date, the
-  options. A worker checks first that it runs the same claimcheck (code, rules, bundled
-  model) as the client; otherwise the run stops with one line saying so.
+  options. Before the first task every worker is asked for its build (version, code,
+  rules, bundled model), and a worker that joins later checks it at its first task: a
+  worker that differs, or cannot load claimcheck, stops the run with one line.
 - At most ``WINDOW_PER_THREAD`` tasks per worker thread are in flight; results come back
   as they finish and are handed on in input order, so the client's memory stays flat
   however many pages there are.
@@ -40,224 +43,30 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import os
 import re
 import sys
-import uuid
-from collections import deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from claimcheck.dask_worker import (
-    Fetch,
-    File,
-    Item,
-    Settings,
-    Stdin,
-    WorkerSetupError,
-    _check_task,
-    _settings_value,
-    different_build,
-    make_settings,
-    worker_build,
-)
+from claimcheck.dask_engine import Engine
+from claimcheck.dask_worker import Fetch, File, Item, Settings, Stdin, make_settings
 from claimcheck.errors import SchedulerError
 from claimcheck.records import FileResult, Report
 from claimcheck.runner import Run, RunOptions, RunResult, _evidence_key, _Input
 from claimcheck.sources import Record, is_list_arg, is_records_file
 
 if TYPE_CHECKING:
-    from distributed import Client, Future
+    from distributed import Client
 
     from claimcheck.config import Config
 
 INSTALL_HINT = 'pip install "claimcheck[dask]"'
-TASK_MAX = 64  # inputs per task, at most: about a second of work, far above Dask's per-task cost
-TASK_CHARS = 4_000_000  # ... and at most this much record text
-SPREAD = 4  # a small run is cut into about this many tasks per worker thread
-WINDOW_PER_THREAD = 2  # tasks in flight (or finished, waiting for their turn) per worker thread
 MESSAGE_LOG = 16  # message batches each Dask connection of the command line keeps (Dask's default: 1,000)
-
-
-# -- on the client: tasks in a bounded window, results in input order ------------------------
-
-
-@dataclass
-class _Slot:
-    """One task's inputs and their results, in input order."""
-
-    tags: list[Any]
-    results: list[FileResult | None]
-    missing: int
-
-
-def _name(item: Item) -> str:
-    if isinstance(item, File):
-        return item.path
-    if isinstance(item, Record):
-        return item.id
-    if isinstance(item, Fetch):
-        return item.url
-    return "<stdin>"
-
-
-def _killed(exc: BaseException | None) -> bool:
-    return type(exc).__name__ == "KilledWorker"
-
-
-def _describe(exc: BaseException | None) -> str:
-    if _killed(exc):
-        return "the workers checking it died (too large? see the workers' logs)"
-    return " ".join(f"{type(exc).__name__}: {exc}".split())
-
-
-class _Engine:
-    """Submits tasks to the cluster and hands their results back in input order."""
-
-    def __init__(self, client: Client) -> None:
-        self.client = client
-        self.run_id = uuid.uuid4().hex[:12]
-        self.count = 0
-        self.settings: dict[str, Future] = {}
-        self.futures: dict[Future, tuple[_Slot, int, Settings, list[Item]]] = {}
-        from distributed import as_completed
-
-        self.done = as_completed()
-
-    def threads(self) -> int:
-        return max(1, sum(self.client.nthreads().values()))
-
-    def _preflight(self, settings: Settings) -> None:
-        """Every worker there now can load claimcheck and runs this machine's build (one that
-        joins later is checked at its first task): otherwise one line, before any page."""
-        bundled = settings.model is None and settings.use_model is not False
-        try:
-            builds = self.client.run(worker_build, bundled)
-        except Exception as exc:
-            raise SchedulerError(
-                f"the workers cannot run claimcheck ({_describe(exc)}); install the same claimcheck on them "
-                "(docs/distributed.md)"
-            ) from None
-        for address, build in sorted(builds.items()):
-            if build != settings.build:
-                raise SchedulerError(different_build(f"worker {address}"))
-
-    def _submit(self, slot: _Slot, offset: int, settings: Settings, items: list[Item]) -> None:
-        if settings.key not in self.settings:
-            self._preflight(settings)
-            # A task, not scattered data: if the workers holding it die, Dask recomputes it.
-            self.settings[settings.key] = self.client.submit(
-                _settings_value, settings, key=f"claimcheck-settings-{self.run_id}-{settings.key[:16]}"
-            )
-        self.count += 1
-        future = self.client.submit(
-            _check_task, self.settings[settings.key], items, key=f"claimcheck-check-{self.run_id}-{self.count}"
-        )
-        self.futures[future] = (slot, offset, settings, items)
-        self.done.add(future)
-
-    def _collect(self, future: Future) -> None:
-        slot, offset, settings, items = self.futures.pop(future)
-        if future.status not in ("finished", "error"):
-            raise SchedulerError("the cluster cancelled this run's tasks (was the scheduler restarted or lost?)")
-        try:
-            results = future.result()
-        except WorkerSetupError as exc:
-            raise SchedulerError(str(exc)) from None
-        except Exception as exc:
-            setup = self.settings.get(settings.key)
-            if isinstance(exc, ImportError) or (setup is not None and setup.status == "error"):
-                # Not this page: the workers cannot even load claimcheck (or its settings).
-                cause = exc if setup is None or setup.status != "error" else setup.exception()
-                detail = "the workers given claimcheck's first task died" if _killed(cause) else _describe(cause)
-                raise SchedulerError(
-                    f"the workers cannot run claimcheck ({detail}); install the same claimcheck on them "
-                    "(docs/distributed.md)"
-                ) from None
-            if len(items) > 1:  # check them one by one: only the input at fault gets the error
-                for i, item in enumerate(items):
-                    self._submit(slot, offset + i, settings, [item])
-                return
-            name = _name(items[0])
-            results = [FileResult(path=name, error=f"{name}: could not be checked ({_describe(exc)})")]
-        for i, result in enumerate(results):
-            slot.results[offset + i] = result
-        slot.missing -= len(results)
-
-    def results(
-        self,
-        work: Iterator[tuple[Any, Settings | None, Item | FileResult]],
-        progress: Callable[[int], Any] | None = None,
-    ) -> Iterator[tuple[Any, FileResult]]:
-        """(tag, result) for each (tag, settings, item) of work, in order. An item that is
-        already a FileResult (an input error found on the client) passes through in place."""
-        threads = self.threads()
-        ahead = list(islice(work, TASK_MAX * threads * SPREAD))
-        size = TASK_MAX if len(ahead) == TASK_MAX * threads * SPREAD else math.ceil(len(ahead) / (threads * SPREAD))
-        groups = _group(chain(iter(ahead), work), max(1, size))  # the list is let go once consumed
-        del ahead
-        queue: deque[_Slot] = deque()
-        exhausted, submitted = False, 0
-        try:
-            while True:
-                while not exhausted and len(queue) < WINDOW_PER_THREAD * threads + 2:
-                    group = next(groups, None)
-                    if group is None:
-                        exhausted = True
-                        break
-                    settings, tags, items = group
-                    slot = _Slot(tags, [None] * len(items), len(items))
-                    if settings is None:
-                        slot.results, slot.missing = list(items), 0  # type: ignore[arg-type]
-                    else:
-                        self._submit(slot, 0, settings, items)  # type: ignore[arg-type]
-                        submitted += 1
-                        if submitted % 64 == 0:
-                            threads = self.threads()  # workers come and go
-                    queue.append(slot)
-                if not queue:
-                    return
-                if queue[0].missing == 0:
-                    slot = queue.popleft()
-                    if progress:
-                        progress(len(slot.results))
-                    yield from zip(slot.tags, slot.results, strict=True)  # type: ignore[misc]
-                    continue
-                self._collect(next(self.done))
-        finally:
-            outstanding = [*self.futures, *self.settings.values()]
-            self.futures.clear()
-            self.settings.clear()
-            if outstanding:
-                with suppress(Exception):
-                    self.client.cancel(outstanding)
-
-
-def _group(
-    work: Iterator[tuple[Any, Settings | None, Item | FileResult]], size: int
-) -> Iterator[tuple[Settings | None, list[Any], list[Item | FileResult]]]:
-    """Consecutive work with the same settings, up to ``size`` items (and TASK_CHARS of text)."""
-    settings: Settings | None = None
-    tags: list[Any] = []
-    items: list[Item | FileResult] = []
-    chars = 0
-    for tag, these, item in work:
-        key = None if these is None else these.key
-        if items and (key != (None if settings is None else settings.key) or len(items) >= size or chars >= TASK_CHARS):
-            yield settings, tags, items
-            tags, items, chars = [], [], 0
-        settings = these
-        tags.append(tag)
-        items.append(item)
-        if isinstance(item, Record) and isinstance(item.text, str):
-            chars += len(item.text)
-    if items:
-        yield settings, tags, items
 
 
 # -- connecting ---------------------------------------------------------------------------
@@ -424,7 +233,7 @@ class DaskRun(Run):
         else:
             items = (item for raw in args for item in self.resolve(raw))
         with connect(self.scheduler) as client:
-            for item, result in _Engine(client).results(self.work(items), progress):
+            for item, result in Engine(client).results(self.work(items), progress):
                 yield self._filter(item, result)
 
     def execute(
@@ -440,6 +249,58 @@ class DaskRun(Run):
             prints = load_baseline(self.options.baseline)
             run.baseline_matched = filter_new(run.report, prints, root=self.options.baseline.resolve().parent)
         return run
+
+
+@dataclass
+class Streamed:
+    """What ``write_jsonl`` wrote: for the exit code and the baseline message."""
+
+    errors: int = 0
+    worst: int = -1  # records.SEVERITY of the worst finding written (-1: none)
+    findings: int = 0
+    baseline_matched: int | None = None
+
+
+def write_jsonl(run: DaskRun, args: list[str], output: Path | None, on_error: Callable[[str], Any] = print) -> Streamed:
+    """``--scheduler`` with ``--format jsonl``: each input's line is written as its result
+    arrives, in input order, and nothing is kept, so memory stays flat however many pages
+    there are. ``output``: a temporary file beside it, renamed at the end (an interrupted
+    run leaves none); None: standard output. The baseline is applied as results pass;
+    ``on_error`` gets each input's error line as it comes."""
+    from claimcheck.baseline import fingerprint, load_baseline
+    from claimcheck.fileio import write_atomic
+    from claimcheck.records import worst
+    from claimcheck.report.json_report import jsonl_line
+
+    baseline = run.options.baseline
+    remaining = Counter(load_baseline(baseline)) if baseline is not None else None
+    root = baseline.resolve().parent if baseline is not None else None
+    seen = Streamed(baseline_matched=0 if baseline is not None else None)
+
+    def lines() -> Iterator[str]:
+        for result in run.stream(args):
+            if remaining is not None:
+                kept = []
+                for finding in result.findings:
+                    fp = fingerprint(result.path, finding, root)
+                    if remaining[fp] > 0:
+                        remaining[fp] -= 1
+                        seen.baseline_matched = (seen.baseline_matched or 0) + 1
+                    else:
+                        kept.append(finding)
+                result.findings = kept
+            if result.error:
+                on_error(result.error)
+                seen.errors += 1
+            seen.worst = max(seen.worst, worst(result.findings))
+            seen.findings += len(result.findings)
+            yield jsonl_line(result)
+
+    if output is not None:
+        write_atomic(output, lines())
+    else:
+        sys.stdout.writelines(lines())
+    return seen
 
 
 # -- the Python API --------------------------------------------------------------------------
@@ -470,7 +331,7 @@ def check(
     Checker(evidence_dirs=evidence, use_model=use_model, model_dir=model_dir, today=today)  # errors raise here
     settings = make_settings(evidence, use_model, model_dir, today, min_confidence, url_timeout)
     work = ((None, s, item) for s, item in _api_items(inputs, settings))
-    for _, result in _Engine(client).results(work, progress):
+    for _, result in Engine(client).results(work, progress):
         yield result
 
 
