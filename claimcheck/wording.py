@@ -359,7 +359,7 @@ def _term_index(lexicon: Lexicon, cue_id: str) -> dict[str, list[tuple[str, ...]
         lower = tuple(_tokens(term))
         if not lower:
             continue
-        for form in {lower, tuple(_lemma(t) for t in lower)}:
+        for form in dict.fromkeys((lower, tuple(_lemma(t) for t in lower))):  # ordered: reports are reproducible
             index.setdefault(form[0], []).append(form)
     if len(_TERM_CACHE) > 256:
         _TERM_CACHE.clear()
@@ -371,7 +371,7 @@ def _match_terms(index: dict[str, list[tuple[str, ...]]], toks: list[str], lemma
     """Words of a text (as tokens and lemmas) that a cue's terms match."""
     found: list[str] = []
     for i in range(len(toks)):
-        for first in {lemmas[i], toks[i]}:
+        for first in dict.fromkeys((toks[i], lemmas[i])):  # ordered, not a set: same words, same order, every run
             for term in index.get(first, ()):
                 n = len(term)
                 if tuple(lemmas[i : i + n]) == term or tuple(toks[i : i + n]) == term:
