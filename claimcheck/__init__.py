@@ -8,13 +8,13 @@ __version__ = "0.1.0"
 __all__ = ["Checker", "__version__"]
 
 if TYPE_CHECKING:
-    from claimcheck.pipeline import Checker
+    from claimcheck.pipeline.checker import Checker
 
 
 def __getattr__(name: str):
     # Import the pipeline (and so spaCy) only when it is used: `claimcheck --version` stays fast.
     if name == "Checker":
-        from claimcheck.pipeline import Checker
+        from claimcheck.pipeline.checker import Checker
 
         return Checker
     raise AttributeError(name)

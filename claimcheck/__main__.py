@@ -1,5 +1,5 @@
 """`python -m claimcheck` runs the command line."""
 
-from claimcheck.cli import main
+from claimcheck.cli.app import main
 
 main()

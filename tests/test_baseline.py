@@ -8,9 +8,9 @@ import stat
 
 import pytest
 
-from claimcheck.baseline import BaselineError, filter_new, fingerprint, load_baseline, write_baseline
-from claimcheck.pipeline import Report
-from claimcheck.records import Claim, EvidenceMatch, FileResult, Finding, Qualifiers
+from claimcheck.core.records import Claim, EvidenceMatch, FileResult, Finding, Qualifiers
+from claimcheck.pipeline.checker import Report
+from claimcheck.project.baseline import BaselineError, filter_new, fingerprint, load_baseline, write_baseline
 
 
 def finding(text: str = "Dry needling cures migraines.", rule: str = "CC101", line: int = 1, **kw) -> Finding:

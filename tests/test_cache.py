@@ -5,8 +5,15 @@ from __future__ import annotations
 import json
 
 from claimcheck import __version__
-from claimcheck.cache import CACHEDIR_TAG, ResultCache, digest_files, result_from_dict, result_to_dict, settings_key
-from claimcheck.records import Citation, Claim, EvidenceMatch, FileResult, Finding, Highlight, Notice, Qualifiers
+from claimcheck.core.records import Citation, Claim, EvidenceMatch, FileResult, Finding, Highlight, Notice, Qualifiers
+from claimcheck.project.cache import (
+    CACHEDIR_TAG,
+    ResultCache,
+    digest_files,
+    result_from_dict,
+    result_to_dict,
+    settings_key,
+)
 
 
 def rich_result() -> FileResult:
@@ -108,7 +115,7 @@ def test_key_depends_on_bytes_version_and_settings(tmp_path, monkeypatch):
     assert base != cache.key(b"abd", "s")
     assert base != cache.key(b"abc", "t")
     assert cache.key(b"ab", "cs") != cache.key(b"abc", "s")  # no ambiguity at the boundary
-    monkeypatch.setattr("claimcheck.cache.__version__", __version__ + ".post1")
+    monkeypatch.setattr("claimcheck.project.cache.__version__", __version__ + ".post1")
     assert base != cache.key(b"abc", "s")
 
 

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from claimcheck.citations import is_citing_link, link_kind
-from claimcheck.evidence import EvidenceBase, validate_paths
-from claimcheck.rules import bundled_dir, load_lexicon
+from claimcheck.knowledge.citations import is_citing_link, link_kind
+from claimcheck.knowledge.evidence import EvidenceBase, validate_paths
+from claimcheck.knowledge.lexicon import bundled_dir, load_lexicon
 
 KNOWN = set(load_lexicon().concepts)
 

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from conftest import REPO
 
-from claimcheck.classifier import LABELS, RULE_FEATURE_SCALE, ClaimClassifier, ModelError, rule_matrix, train
-from claimcheck.corpus import CorpusError, load_corpus, split_of
-from claimcheck.rules import bundled_dir
+from claimcheck.detect.classifier import LABELS, RULE_FEATURE_SCALE, ClaimClassifier, ModelError, rule_matrix, train
+from claimcheck.knowledge.lexicon import bundled_dir
+from claimcheck.training.corpus import CorpusError, load_corpus, split_of
 
 SMALL_CORPUS = [
     {
@@ -291,7 +291,7 @@ def test_corpus_allows_therapies_outside_the_lexicon(tmp_path):
 def test_inside_the_evidence_base_is_read_from_the_loaded_evidence(tmp_path):
     import yaml
 
-    from claimcheck.training import evidence_groups, evidence_interventions
+    from claimcheck.training.train import evidence_groups, evidence_interventions
 
     declared = {
         yaml.safe_load(p.read_text("utf-8"))["intervention"] for p in (bundled_dir("rules") / "evidence").glob("*.yaml")
@@ -392,9 +392,9 @@ def test_evaluate_reports_therapies_inside_and_outside_the_evidence_base(tmp_pat
 
 def test_seeds_score_uses_the_evaluated_model(tmp_path, monkeypatch):
     """`claimcheck evaluate --model-dir X` scores the seeds with model X, not the shipped one."""
-    import claimcheck.pipeline
+    import claimcheck.pipeline.checker
     import claimcheck.report.json_report
-    from claimcheck.training import seeds_scores
+    from claimcheck.training.train import seeds_scores
 
     shared = tmp_path / "shared"
     (shared / "acceptance").mkdir(parents=True)
@@ -416,7 +416,7 @@ def test_seeds_score_uses_the_evaluated_model(tmp_path, monkeypatch):
         def check_paths(self, paths):
             return paths
 
-    monkeypatch.setattr(claimcheck.pipeline, "Checker", FakeChecker)
+    monkeypatch.setattr(claimcheck.pipeline.checker, "Checker", FakeChecker)
     monkeypatch.setattr(claimcheck.report.json_report, "render_json", lambda result: "{}")
     assert seeds_scores(shared, tmp_path / "m") == {
         "rules_only": {"recall": 1.0},

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.config import (
+from claimcheck.project.config import (
     Config,
     ConfigError,
     ConfigResolver,

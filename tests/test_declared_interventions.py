@@ -9,10 +9,10 @@ import textwrap
 
 import pytest
 
-from claimcheck.declared import lexicon_for, read_declarations
-from claimcheck.evidence import validate_paths
-from claimcheck.rules import load_lexicon
-from claimcheck.yamlio import SchemaError
+from claimcheck.core.yamlio import SchemaError
+from claimcheck.knowledge.declared import lexicon_for, read_declarations
+from claimcheck.knowledge.evidence import validate_paths
+from claimcheck.knowledge.lexicon import load_lexicon
 
 FLOAT = textwrap.dedent(
     """\

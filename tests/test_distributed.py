@@ -1,5 +1,5 @@
 """Checking on a Dask cluster: real LocalClusters of worker processes (two workers, small
-inputs), through the real command line (--scheduler) and through claimcheck.distributed.check.
+inputs), through the real command line (--scheduler) and through claimcheck.project.distributed.check.
 The whole module is skipped, not failed, when Dask is not installed (pip install
 "claimcheck[dask]"; the test extra installs it)."""
 
@@ -21,12 +21,12 @@ pytest.importorskip("distributed")
 
 from distributed import Client, LocalCluster
 
-from claimcheck import dask_worker
-from claimcheck.distributed import check
-from claimcheck.errors import SchedulerError
-from claimcheck.records import Report
+from claimcheck.core.errors import SchedulerError
+from claimcheck.core.records import Report
+from claimcheck.ingest.sources import Record, check_sources, read_records
+from claimcheck.project import dask_worker
+from claimcheck.project.distributed import check
 from claimcheck.report.json_report import render_json
-from claimcheck.sources import Record, check_sources, read_records
 
 pytestmark = pytest.mark.distributed
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimcheck.documents import InputError, decode, parse
+from claimcheck.ingest.documents import InputError, decode, parse
 
 
 def _roundtrip(doc):

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from claimcheck.evidence import EvidenceBase
-from claimcheck.rules import bundled_dir, load_lexicon
-from claimcheck.yamlio import SchemaError
+from claimcheck.core.yamlio import SchemaError
+from claimcheck.knowledge.evidence import EvidenceBase
+from claimcheck.knowledge.lexicon import bundled_dir, load_lexicon
 
 KNOWN = set(load_lexicon().concepts)
 

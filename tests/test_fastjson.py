@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from claimcheck import fastjson
+from claimcheck.core import fastjson
 
 SAMPLES = [
     {"rule": "CC101", "text": "Naïve “quotes” — dashes\n\ttabs \u2028 and emoji 💡", "confidence": 0.9},

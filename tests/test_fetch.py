@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from claimcheck.documents import InputError
-from claimcheck.fetch import fetch, fetch_url, is_url
+from claimcheck.ingest.documents import InputError
+from claimcheck.ingest.fetch import fetch, fetch_url, is_url
 
 PAGE = "<html><body><nav>Home</nav>\n<p>Dry needling cures migraines \u2014 caf\u00e9 note.</p>\n</body></html>\n"
 

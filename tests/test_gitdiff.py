@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.gitdiff import GitError, changed_files, changed_lines, parse_hunks, resolve_base
+from claimcheck.project.gitdiff import GitError, changed_files, changed_lines, parse_hunks, resolve_base
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -133,7 +133,7 @@ def test_edited_or_foreign_cache_entries_are_not_trusted(tmp_path):
 
 @pytest.mark.parametrize("change", ["bogus verdict", "null line", "index out of range", "extra key", "not a dict"])
 def test_signed_entries_with_wrong_contents_are_misses(tmp_path, change):
-    from claimcheck.cache import ENTRY_MAGIC, ResultCache
+    from claimcheck.project.cache import ENTRY_MAGIC, ResultCache
 
     project, key = _project(tmp_path), tmp_path / "key"
     assert _cached_run(project, key, "-f", "json").returncode == 1
@@ -235,7 +235,7 @@ def test_yaml_alias_bomb_in_evidence_is_refused(tmp_path, victim):
 
 
 def test_yaml_recursive_and_deep_documents_are_refused():
-    from claimcheck.yamlio import SchemaError, load_yaml_text
+    from claimcheck.core.yamlio import SchemaError, load_yaml_text
 
     for text, why in (("a: &a [*a]\n", "contains it"), ("[" * 500 + "]" * 500, "nested")):
         with pytest.raises(SchemaError, match=why):
@@ -316,7 +316,7 @@ def _reference_regex(pattern: str, folders: bool):
     folders=st.booleans(),
 )
 def test_glob_matcher_agrees_with_the_regular_expression(pattern, path, folders):
-    from claimcheck.globs import compile_glob
+    from claimcheck.core.globs import compile_glob
 
     pattern, path = "".join(pattern), "".join(path)
     assert compile_glob(pattern, folders).match(path) == bool(_reference_regex(pattern, folders).match(path))

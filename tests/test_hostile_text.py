@@ -33,7 +33,7 @@ def _findings(out) -> dict[str, list]:
 
 
 def test_standard_input_is_capped_like_a_file():
-    from claimcheck.documents import MAX_BYTES
+    from claimcheck.ingest.documents import MAX_BYTES
 
     data = (CLAIM + "\n").encode() * (MAX_BYTES // 30 + 1000)
     out = run_cli("check", "-", "--no-model", stdin=data)
@@ -66,8 +66,8 @@ def _page(n: int) -> str:
 
 @pytest.mark.parametrize("fmt", ["markdown", "text"])
 def test_a_large_page_checked_in_parts_gives_the_findings_of_one_pass(rules_checker, fmt):
-    from claimcheck.chunking import check_large
-    from claimcheck.documents import parse
+    from claimcheck.ingest.documents import parse
+    from claimcheck.pipeline.chunking import check_large
 
     source = _page(600)
     whole = rules_checker.check_document(parse(source, "p", fmt))
@@ -80,8 +80,8 @@ def test_a_large_page_checked_in_parts_gives_the_findings_of_one_pass(rules_chec
 
 
 def test_too_many_claims_is_a_one_line_refusal(rules_checker, monkeypatch):
-    from claimcheck import chunking
-    from claimcheck.documents import parse
+    from claimcheck.ingest.documents import parse
+    from claimcheck.pipeline import chunking
 
     monkeypatch.setattr(chunking, "MAX_CLAIMS", 20)
     result = chunking.check_large(rules_checker, parse(_page(200), "big.md", "markdown"), max_chars=500, max_units=5)

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 import pytest
 from conftest import REPO, SHARED
 
-from claimcheck.pipeline import Report
-from claimcheck.records import CLAIM_TYPES, SEVERITY, VERDICTS
+from claimcheck.core.records import CLAIM_TYPES, SEVERITY, VERDICTS
+from claimcheck.pipeline.checker import Report
 from claimcheck.report.html import render_html
 from claimcheck.report.markdown import citation_url
 

@@ -10,8 +10,8 @@ import re
 import pytest
 from conftest import SHARED
 
-from claimcheck.evidence import EvidenceBase
-from claimcheck.rules import load_lexicon
+from claimcheck.knowledge.evidence import EvidenceBase
+from claimcheck.knowledge.lexicon import load_lexicon
 
 MODALITIES = (
     "ozone", "hypnotherapy", "bioresonance", "colonic_hydrotherapy", "craniosacral", "red_light", "hbot",

@@ -13,8 +13,9 @@ from io import StringIO
 import pytest
 from conftest import REPO, SHARED
 
-from claimcheck.pipeline import Report
-from claimcheck.records import SEVERITY, Claim, FileResult, Finding, Highlight, Notice, Qualifiers
+from claimcheck.core.records import SEVERITY, Claim, FileResult, Finding, Highlight, Notice, Qualifiers
+from claimcheck.core.rule_codes import RULE_CODES, RULE_DOCS, get_rule_doc
+from claimcheck.pipeline.checker import Report
 from claimcheck.report import shown
 from claimcheck.report.full import render_concise, render_full, should_color, source_excerpt, underline
 from claimcheck.report.github import escape_data, escape_property, render_github, write_step_summary
@@ -23,8 +24,6 @@ from claimcheck.report.markdown import citation_url, render_markdown, worst_firs
 from claimcheck.report.page_view import Block, PageView, meta_html, page_html
 from claimcheck.report.sarif import fingerprint, render_sarif
 from claimcheck.report.text import render_text
-from claimcheck.rubric import RULE_CODES
-from claimcheck.rule_docs import RULE_DOCS, get_rule_doc
 
 SEEDS = SHARED / "seeds"
 SCHEMA = REPO / "tests" / "data" / "sarif-schema-2.1.0.json"

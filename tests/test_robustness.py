@@ -406,7 +406,7 @@ def test_sentence_splitting_matches_spacys_sentencizer(rules_checker, words, sep
     starts must be exactly the ones spaCy's own component sets."""
     from spacy.pipeline import Sentencizer
 
-    from claimcheck.nlp import SENTENCE_PUNCT
+    from claimcheck.nlp.engine import SENTENCE_PUNCT
 
     nlp = rules_checker.nlp
     text = sep.join(words)

@@ -80,7 +80,7 @@ def test_serious_condition_is_unsupported(checker):
 
 
 def test_accepted_wording_of_supported_entries_is_itself_supported(checker):
-    from claimcheck.evidence import EvidenceBase
+    from claimcheck.knowledge.evidence import EvidenceBase
 
     base = checker.evidence
     assert isinstance(base, EvidenceBase)
@@ -93,7 +93,7 @@ def test_accepted_wording_of_supported_entries_is_itself_supported(checker):
 
 
 def test_rule_codes_are_stable():
-    from claimcheck.rubric import RULE_CODES
+    from claimcheck.core.rule_codes import RULE_CODES
 
     assert RULE_CODES == {
         ("efficacy", "evidence"): "CC101",
@@ -112,7 +112,7 @@ def _lexicon_with_wording(tmp_path, wording_text):
     """The bundled lexicon, but with its rules folder (and so its wording.yaml) in tmp_path."""
     import dataclasses
 
-    from claimcheck.rules import load_lexicon
+    from claimcheck.knowledge.lexicon import load_lexicon
 
     lexicon = load_lexicon()
     tmp_path.mkdir(parents=True, exist_ok=True)
@@ -122,15 +122,15 @@ def _lexicon_with_wording(tmp_path, wording_text):
 
 
 def _claim(text, concepts, claim_type="efficacy"):
-    from claimcheck.records import Claim, Qualifiers
+    from claimcheck.core.records import Claim, Qualifiers
 
     return Claim(claim_type, text, 0, len(text), "dry_needling", "dry needling", concepts, Qualifiers())
 
 
 def test_serious_conditions_come_from_the_wording_data(tmp_path):
     """CC103 is data: without the serious_condition rule, a diabetes claim is an ordinary one."""
-    from claimcheck.rubric import WORDING_FILE, judge
-    from claimcheck.rules import bundled_dir
+    from claimcheck.judge.rubric import WORDING_FILE, judge
+    from claimcheck.knowledge.lexicon import bundled_dir
 
     bundled = (bundled_dir("rules") / WORDING_FILE).read_text(encoding="utf-8")
     claim = _claim("Dry needling treats diabetes.", ["condition.serious", "dry_needling"])
@@ -149,8 +149,8 @@ def test_serious_conditions_come_from_the_wording_data(tmp_path):
 def test_a_broken_wording_file_is_a_schema_error(tmp_path):
     import pytest
 
-    from claimcheck.rubric import judge
-    from claimcheck.yamlio import SchemaError
+    from claimcheck.core.yamlio import SchemaError
+    from claimcheck.judge.rubric import judge
 
     lexicon = _lexicon_with_wording(tmp_path, "rules:\n  - id: x\n    effect: maybe\n")
     with pytest.raises(SchemaError) as err:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from claimcheck.evidence import EvidenceBase
-from claimcheck.rules import bundled_dir, load_lexicon
+from claimcheck.knowledge.evidence import EvidenceBase
+from claimcheck.knowledge.lexicon import bundled_dir, load_lexicon
 
 LEXICON = load_lexicon()
 EVIDENCE = EvidenceBase.load(known_concepts=set(LEXICON.concepts))
@@ -43,7 +43,7 @@ CONCEPTS = sorted(LEXICON.concepts.values(), key=lambda c: c.id)
 
 @pytest.mark.parametrize("concept", CONCEPTS, ids=lambda c: c.id)
 def test_concept_examples_contain_the_concept(checker, concept):
-    from claimcheck.nlp import CONCEPTS_KEY
+    from claimcheck.nlp.engine import CONCEPTS_KEY
 
     assert concept.examples
     for example in concept.examples:
@@ -57,7 +57,7 @@ CUES = sorted(LEXICON.cues.values(), key=lambda c: c.id)
 
 @pytest.mark.parametrize("cue", CUES, ids=lambda c: c.id)
 def test_cue_examples_contain_the_cue(checker, cue):
-    from claimcheck.nlp import CUES_KEY
+    from claimcheck.nlp.engine import CUES_KEY
 
     assert cue.examples
     for example in cue.examples:

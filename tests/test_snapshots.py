@@ -26,7 +26,7 @@ import pytest
 from conftest import REPO, SHARED
 
 from claimcheck import __version__
-from claimcheck.records import Report
+from claimcheck.core.records import Report
 from claimcheck.report import FORMATS, render, shown
 
 SNAPSHOTS = REPO / "tests" / "data" / "snapshots"

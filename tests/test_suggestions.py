@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from claimcheck.evidence import EvidenceBase
-from claimcheck.rules import bundled_dir, load_lexicon
-from claimcheck.suggest import NO_EVIDENCE_SUGGESTION, bundled_suggestions, removal_advice
-from claimcheck.wording import load_wording_rules
+from claimcheck.judge.suggest import NO_EVIDENCE_SUGGESTION, bundled_suggestions, removal_advice
+from claimcheck.judge.wording import load_wording_rules
+from claimcheck.knowledge.evidence import EvidenceBase
+from claimcheck.knowledge.lexicon import bundled_dir, load_lexicon
 
 LEXICON = load_lexicon()
 BASE = EvidenceBase.load(known_concepts=set(LEXICON.concepts))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from claimcheck.records import Claim, Finding, Qualifiers
-from claimcheck.suppressions import Notice, apply_suppressions
+from claimcheck.core.records import Claim, Finding, Qualifiers
+from claimcheck.project.suppressions import Notice, apply_suppressions
 
 
 def finding(rule: str, line: int, column: int = 1, text: str = "Dry needling cures migraines.") -> Finding:

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from claimcheck.evidence import EvidenceBase, evidence_counts_markdown
-from claimcheck.rubric import RULE_CODES, load_wording_rules, wording_path, wording_rules
-from claimcheck.rules import bundled_dir, load_lexicon
-from claimcheck.yamlio import SchemaError
+from claimcheck.core.rule_codes import RULE_CODES
+from claimcheck.core.yamlio import SchemaError
+from claimcheck.judge.rubric import load_wording_rules, wording_path, wording_rules
+from claimcheck.knowledge.evidence import EvidenceBase, evidence_counts_markdown
+from claimcheck.knowledge.lexicon import bundled_dir, load_lexicon
 
 LEXICON = load_lexicon()
 WORDING = bundled_dir("rules") / "wording.yaml"
@@ -235,14 +236,14 @@ def test_readme_evidence_table_is_current():
     expected = evidence_counts_markdown(EvidenceBase.load(known_concepts=set(LEXICON.concepts)))
     assert match.group(1) == expected, (
         "README.md's evidence table is stale; regenerate it with\n"
-        "  python -c 'from claimcheck.evidence import EvidenceBase, evidence_counts_markdown; "
+        "  python -c 'from claimcheck.knowledge.evidence import EvidenceBase, evidence_counts_markdown; "
         'print(evidence_counts_markdown(EvidenceBase.load()), end="")\'\n'
         "and paste it between the evidence-counts markers:\n" + expected
     )
 
 
 def test_evidence_counts_add_up():
-    from claimcheck.evidence import count_entries
+    from claimcheck.knowledge.evidence import count_entries
 
     base = EvidenceBase.load(known_concepts=set(LEXICON.concepts))
     rows = count_entries(base)
@@ -272,7 +273,7 @@ def test_a_broken_wording_file_stops_the_checker_at_start_up(tmp_path):
     import shutil
 
     from claimcheck import Checker
-    from claimcheck.yamlio import SchemaError
+    from claimcheck.core.yamlio import SchemaError
 
     rules = tmp_path / "rules"
     shutil.copytree(REPO / "rules", rules)

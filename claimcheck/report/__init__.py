@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from claimcheck.records import SEVERITY, Report
+from claimcheck.core.records import SEVERITY, Report
 
 FORMATS = ("full", "text", "concise", "json", "jsonl", "html", "markdown", "sarif", "github")
 # Formats read by programs: no progress bar, no colour, never mixed with other output.

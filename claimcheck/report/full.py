@@ -12,8 +12,8 @@ import unicodedata
 from collections.abc import Mapping
 from typing import TextIO
 
-from claimcheck.escape import terminal
-from claimcheck.records import FileResult, Finding, Notice, line_starts
+from claimcheck.core.escape import terminal
+from claimcheck.core.records import FileResult, Finding, Notice, line_starts
 from claimcheck.report.markdown import citation_url, counts_line
 
 _RESET = "\x1b[0m"

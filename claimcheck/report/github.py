@@ -12,8 +12,8 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from claimcheck.escape import terminal
-from claimcheck.records import Finding
+from claimcheck.core.escape import terminal
+from claimcheck.core.records import Finding
 from claimcheck.report.markdown import citation_url, notice_lines, render_markdown, worst_first
 
 COMMANDS = {"unsupported": "error", "mixed": "warning", "supported": "notice"}

@@ -27,8 +27,8 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from claimcheck import __version__
-from claimcheck.escape import bidi
-from claimcheck.records import CLAIM_TYPES, VERDICTS, FileResult, Finding
+from claimcheck.core.escape import bidi
+from claimcheck.core.records import CLAIM_TYPES, VERDICTS, FileResult, Finding
 from claimcheck.report.html_assets import CSS, SCRIPT
 from claimcheck.report.markdown import citation_label, citation_url, claim_segments, counts_line
 from claimcheck.report.page_view import meta_html, page_html, page_view

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from claimcheck import __version__, fastjson
-from claimcheck.escape import json_text
-from claimcheck.records import CLAIM_TYPES, VERDICTS, FileResult, Finding, Notice
+from claimcheck import __version__
+from claimcheck.core import fastjson
+from claimcheck.core.escape import json_text
+from claimcheck.core.records import CLAIM_TYPES, VERDICTS, FileResult, Finding, Notice
 
 SCHEMA_VERSION = 2
 FINDINGS_PER_PIECE = 500

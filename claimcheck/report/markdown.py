@@ -11,8 +11,17 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from claimcheck.escape import terminal
-from claimcheck.records import CLAIM_TYPES, SEVERITY, VERDICTS, Citation, FileResult, Finding, Notice, short_reasons
+from claimcheck.core.escape import terminal
+from claimcheck.core.records import (
+    CLAIM_TYPES,
+    SEVERITY,
+    VERDICTS,
+    Citation,
+    FileResult,
+    Finding,
+    Notice,
+    short_reasons,
+)
 
 _WORST_FIRST = tuple(reversed(VERDICTS))  # unsupported, mixed, supported
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")

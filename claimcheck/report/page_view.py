@@ -19,8 +19,8 @@ import bisect
 import html
 from dataclasses import dataclass, field
 
-from claimcheck.escape import bidi
-from claimcheck.records import SEVERITY, FileResult, Finding, Piece, Unit
+from claimcheck.core.escape import bidi
+from claimcheck.core.records import SEVERITY, FileResult, Finding, Piece, Unit
 
 ROLE_NAMES = {"title": "Title", "description": "Description", "alt": "Image text", "label": "Label"}
 
@@ -66,7 +66,7 @@ def _esc(text: str) -> str:
 
 
 def _units(result: FileResult) -> list[Unit]:
-    from claimcheck.documents import InputError, parse
+    from claimcheck.ingest.documents import InputError, parse
 
     source = result.source or ""
     try:

@@ -15,11 +15,10 @@ import re
 from urllib.parse import quote
 
 from claimcheck import __version__
-from claimcheck.escape import json_text
-from claimcheck.records import Finding, line_starts, short_reasons
+from claimcheck.core.escape import json_text
+from claimcheck.core.records import Finding, line_starts, short_reasons
+from claimcheck.core.rule_codes import RUBRIC_SUMMARY, RULE_CODES, RULES
 from claimcheck.report.markdown import citation_url, notice_lines, worst_first
-from claimcheck.rubric import RULE_CODES
-from claimcheck.rule_docs import RUBRIC_SUMMARY, RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "claimcheck/v1"

@@ -3,8 +3,8 @@ one line a finding (every rubric step, short, then the evidence entries), then a
 
 from __future__ import annotations
 
-from claimcheck.escape import terminal
-from claimcheck.records import Finding
+from claimcheck.core.escape import terminal
+from claimcheck.core.records import Finding
 from claimcheck.report.full import _positioned
 from claimcheck.report.markdown import counts_line
 

@@ -1,0 +1,1 @@
+"""Records, errors, rule codes and small utilities. Imports nothing else of claimcheck."""

@@ -1,0 +1,3 @@
+"""Claims out of sentences: rules, claim forms, page outline, qualifiers, the classifier. Imports:
+core, ingest, knowledge, nlp.
+"""

@@ -1,0 +1,1 @@
+"""Reading copy (text, Markdown, HTML, URLs, crawl records) into Documents. Imports: core."""

@@ -1,0 +1,3 @@
+"""Verdicts: the rubric, wording rules, suggestions, highlights. Imports: core, knowledge, nlp,
+detect.
+"""

@@ -1,0 +1,3 @@
+"""The data: lexicon, cues, evidence, declared interventions; loading and schema. Imports: core,
+ingest.
+"""

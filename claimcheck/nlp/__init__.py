@@ -1,0 +1,1 @@
+"""The spaCy pipeline, matchers, sentence and clause units. Imports: core, knowledge."""

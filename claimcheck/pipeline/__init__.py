@@ -1,0 +1,1 @@
+"""The Checker: one document from text to findings. Imports: every stage above, not report."""

@@ -1,0 +1,3 @@
+"""A run over many inputs: config, cache, baseline, suppressions, parallel and Dask execution.
+Imports: everything but training and cli.
+"""

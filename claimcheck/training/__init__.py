@@ -1,0 +1,1 @@
+"""The labelled corpus, model training and evaluation. Imports: everything but project and cli."""
