@@ -6,6 +6,7 @@ error (bad file, broken evidence YAML). Errors are one line on standard error.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from enum import StrEnum
@@ -101,7 +102,11 @@ PROGRESS_MIN_FILES = 5  # fewer files finish before a bar would be worth drawing
 @app.command()
 def check(
     paths: Annotated[
-        list[str], typer.Argument(help="Files or folders (.txt, .md, .html), URLs (https://...), or - for stdin.")
+        list[str],
+        typer.Argument(
+            help="Files or folders (.txt, .md, .html), URLs (https://...), - for stdin, @FILE for a list of "
+            "inputs (one a line), or .jsonl crawl records."
+        ),
     ],
     output_format: Annotated[
         OutputFormat | None,
@@ -172,6 +177,13 @@ def check(
             help="Follow a URL's redirects to loopback, link-local and private addresses (refused by default).",
         ),
     ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Check on a Dask cluster: tcp://HOST:8786, or local:N for N worker processes here "
+            '(pip install "claimcheck[dask]"; docs/distributed.md).'
+        ),
+    ] = None,
 ) -> None:
     """Check files for health claims and report a verdict for each."""
     from claimcheck.core.records import worst
@@ -184,6 +196,9 @@ def check(
         raise typer.Exit(2)
     if output is not None:
         _check_output(output)
+    stream = None
+    if scheduler is not None and output_format is not None and output_format.value == "jsonl":
+        stream = functools.partial(_stream_jsonl, output=output)
     run = _run(
         paths,
         config=config,
@@ -210,7 +225,11 @@ def check(
         show_progress=progress,
         explicit_format=output_format.value if output_format else None,
         exclude_paths=(output,) if output else (),
+        scheduler=scheduler,
+        consume=stream,
     )
+    if isinstance(run, int):  # streamed (--scheduler, -f jsonl): written as results arrived
+        raise typer.Exit(run)
     report, settings = run.report, run.settings
     fmt = _chosen_format(output_format.value if output_format else None, settings, output)
     color = output is None and fmt == "full" and should_color(sys.stdout)
@@ -268,9 +287,19 @@ def _chosen_format(explicit: str | None, settings, output: Path | None) -> str:
     return "full" if output is None and sys.stdout.isatty() else "text"
 
 
-def _run(paths: list[str], *, overrides: dict, show_progress: bool, explicit_format: str | None, **options):
-    """Build and execute a Run; configuration, git and baseline problems are one line and exit 2."""
-    from claimcheck.core.errors import ModelError
+def _run(
+    paths: list[str],
+    *,
+    overrides: dict,
+    show_progress: bool,
+    explicit_format: str | None,
+    scheduler: str | None = None,
+    consume=None,
+    **options,
+):
+    """Build and execute a Run (a DaskRun with --scheduler; ``consume(run, paths)`` instead of
+    ``execute`` when given); configuration, git and baseline problems are one line and exit 2."""
+    from claimcheck.core.errors import ModelError, SchedulerError
     from claimcheck.core.yamlio import SchemaError
     from claimcheck.project.baseline import BaselineError
     from claimcheck.project.config import ConfigError
@@ -278,7 +307,14 @@ def _run(paths: list[str], *, overrides: dict, show_progress: bool, explicit_for
     from claimcheck.project.runner import OutputError, Run, RunOptions
 
     try:
-        run = Run(RunOptions(overrides=overrides, **options))
+        if scheduler is None:
+            run = Run(RunOptions(overrides=overrides, **options))
+        else:
+            from claimcheck.project.distributed import DaskRun
+
+            run = DaskRun(RunOptions(overrides=overrides, **options), scheduler)
+        if consume is not None:
+            return consume(run, paths)
         settings = run.settings()
         fmt = explicit_format or (settings.format if settings.sources.get("format") != "default" else None)
         bar = None
@@ -289,9 +325,17 @@ def _run(paths: list[str], *, overrides: dict, show_progress: bool, explicit_for
         finally:
             if bar:
                 bar.stop()
-    except (ConfigError, GitError, BaselineError, SchemaError, ModelError, OutputError) as exc:
+    except (ConfigError, GitError, BaselineError, SchemaError, ModelError, OutputError, SchedulerError) as exc:
         _error(str(exc))
         raise typer.Exit(2) from None
+
+
+def _stream_jsonl(run, paths: list[str], output: Path | None) -> int:
+    """--scheduler with --format jsonl: lines written as results arrive (claimcheck.project.distributed)."""
+    from claimcheck.project.distributed import stream_report
+
+    level, note = FAIL_LEVEL[run.settings().fail_on], lambda text: typer.echo(terminal(text), err=True)
+    return stream_report(run, paths, output, fail_level=level, error=_error, note=note)
 
 
 @baseline_app.command("write")

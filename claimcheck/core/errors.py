@@ -14,3 +14,7 @@ class ModelError(Exception):
 
 class CorpusError(Exception):
     """A corpus line that breaks the schema; the message names file and line."""
+
+
+class SchedulerError(Exception):
+    """--scheduler cannot be used: no Dask, a bad address, a worker that differs (one line)."""

@@ -348,6 +348,7 @@ class FileResult:
     notices: list[Notice] = field(default_factory=list)
     source: str | None = None  # the decoded source, for reports that show the page itself
     fmt: str | None = None  # "text" | "markdown" | "html"
+    url: str | None = None  # a crawl record's URL (its id is the path)
 
 
 @dataclass

@@ -116,15 +116,18 @@ class Checker:
         through spaCy in one ``nlp.pipe`` call and through the classifier in one call per
         2,048 sentences (the classifier's cost is mostly per call). Bad inputs get an error
         result in their place."""
+        return self.check_documents(_read_each(paths))
+
+    def check_documents(self, documents: Iterable[Document | FileResult]) -> Iterator[FileResult]:
+        """Check documents in order, batched as ``check_files`` batches files (documents are
+        taken lazily: a batch at a time); a FileResult (an input that could not be read)
+        passes through in its place."""
         pending: list[FileResult | Document] = []
         chars = 0
-        for path in paths:
-            try:
-                document = read_path(path)
-            except InputError as exc:
-                pending.append(FileResult(path=path, error=str(exc)))
-                continue
+        for document in documents:
             pending.append(document)
+            if isinstance(document, FileResult):
+                continue
             chars += sum(len(u.text) for u in document.units)
             if chars >= BATCH_CHARS or len(pending) >= BATCH_FILES:
                 yield from self._check_batch(pending)
@@ -333,6 +336,14 @@ def _targets(lexicon: Lexicon, doc) -> frozenset[str]:
     kinds = ("condition", "outcome")
     labels = {s.label_ for s in doc.spans[CONCEPTS_KEY]}
     return frozenset(c for c in labels if c in lexicon.concepts and lexicon.concepts[c].kind in kinds)
+
+
+def _read_each(paths: Iterable[str]) -> Iterator[Document | FileResult]:
+    for path in paths:
+        try:
+            yield read_path(path)
+        except InputError as exc:
+            yield FileResult(path=path, error=str(exc))
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[tuple[str, str | None]]:

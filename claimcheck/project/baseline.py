@@ -181,15 +181,20 @@ def _load_v2(file: Path, data: dict) -> dict[str, int]:
 def filter_new(report: Any, baseline: dict[str, int], root: Path | None = None) -> int:
     """Drop findings the baseline holds (each entry absorbs at most its count); return how many."""
     remaining = Counter(baseline)
+    return sum(filter_result(result, remaining, root) for result in report.files)
+
+
+def filter_result(result: Any, remaining: Counter[str], root: Path | None = None) -> int:
+    """``filter_new`` for one file's result, as results pass (a streamed report): drop the
+    findings ``remaining`` still holds, taking each from it; return how many."""
+    kept: list[Finding] = []
     matched = 0
-    for result in report.files:
-        kept: list[Finding] = []
-        for finding in result.findings:
-            fp = next((c for c in _candidates(result.path, finding, root) if remaining[c] > 0), None)
-            if fp is not None:
-                remaining[fp] -= 1
-                matched += 1
-            else:
-                kept.append(finding)
-        result.findings = kept
+    for finding in result.findings:
+        fp = next((c for c in _candidates(result.path, finding, root) if remaining[c] > 0), None)
+        if fp is not None:
+            remaining[fp] -= 1
+            matched += 1
+        else:
+            kept.append(finding)
+    result.findings = kept
     return matched

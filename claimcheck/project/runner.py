@@ -33,6 +33,7 @@ from claimcheck.ingest.documents import MAX_BYTES, SUFFIX_FORMATS, format_for
 from claimcheck.project.config import Config, ConfigResolver, is_included, rule_enabled
 
 if TYPE_CHECKING:  # the pipeline (spaCy, rules, model) is imported only when a file needs checking
+    from claimcheck.ingest.sources import Record
     from claimcheck.pipeline.checker import Checker
 
 CACHE_DIR = Path(".claimcheck_cache")
@@ -90,6 +91,7 @@ class _Input:
     config: Config
     error: str | None = None
     url: bool = False
+    record: Record | None = None  # a crawl record (its id is the path)
 
 
 class Run:
@@ -110,20 +112,43 @@ class Run:
 
     def inputs(self, args: list[str]) -> list[_Input]:
         """Files to check, in order: named files as given, folders walked (sorted) through the
-        include/exclude globs of each file's own configuration, URLs and "-" as they are."""
-        from claimcheck.ingest.fetch import is_url
-
+        include/exclude globs of each file's own configuration, URLs and "-" as they are,
+        ``@FILE`` lists and ``.jsonl`` crawl records (claimcheck.ingest.sources) entry by entry."""
         out: list[_Input] = []
         for raw in args:
-            if raw == "-":
-                out.append(_Input("-", self.resolver.for_path(Path.cwd())))
-            elif is_url(raw):
-                out.append(_Input(raw, self.resolver.for_path(Path.cwd()), url=True))
-            else:
-                out.extend(self._expand(raw))
+            out.extend(self.resolve(raw))
         if self.options.diff_base:
             out = self._changed_only(out)
         return out
+
+    def resolve(self, raw: str, listed: bool = False) -> Iterator[_Input]:
+        """The inputs one argument stands for, lazily (a crawl is read a record at a time).
+        ``listed``: an entry of a list file, which is never "-" or another list."""
+        from claimcheck.ingest.documents import InputError
+        from claimcheck.ingest.fetch import is_url
+        from claimcheck.ingest.sources import is_list_arg, is_records_file, read_list, read_records
+
+        if raw == "-" and not listed:
+            yield _Input("-", self.resolver.for_path(Path.cwd()))
+        elif is_url(raw):
+            yield _Input(raw, self.resolver.for_path(Path.cwd()), url=True)
+        elif is_list_arg(raw) and not listed:
+            if raw != "@-":
+                self.check_output(raw[1:])
+            try:
+                for entry in read_list(raw[1:]):
+                    yield from self.resolve(entry, listed=True)
+            except InputError as exc:
+                yield _Input(raw, self.resolver.for_path(Path.cwd()), error=str(exc))
+        elif is_records_file(raw) and Path(raw).is_file() and self._own_output(Path(raw), None):
+            self.skipped.append(raw)  # a jsonl report claimcheck wrote, not crawl records
+        elif is_records_file(raw):
+            self.check_output(raw)
+            config = self.resolver.for_path(Path(raw))
+            for record in read_records(raw):
+                yield _Input(record.id, config, record=record)
+        else:
+            yield from self._expand(raw)
 
     def _expand(self, raw: str) -> Iterator[_Input]:
         p = Path(raw)
@@ -166,7 +191,7 @@ class Run:
         from claimcheck.project.gitdiff import changed_files
 
         changed = {p.resolve() for p in changed_files(self.options.diff_base or "", Path.cwd())}
-        return [i for i in items if i.error or i.url or i.path == "-" or _resolved(i.path) in changed]
+        return [i for i in items if i.error or i.url or i.record or i.path == "-" or _resolved(i.path) in changed]
 
     # -- checking ----------------------------------------------------------------------
 
@@ -202,17 +227,14 @@ class Run:
                 raw[i] = FileResult(path=item.path, error=item.error)
             elif item.url:
                 raw[i] = self._check_url(item)
-            elif item.path == "-":
-                data = sys.stdin.buffer.read(MAX_BYTES + 1)  # capped like a file: never read it all
-                if len(data) > MAX_BYTES:
-                    limit = f"{MAX_BYTES:,}"
-                    raw[i] = FileResult(
-                        path="<stdin>", error=f"<stdin>: input too large (over {limit} bytes; the limit is {limit})"
-                    )
+            elif item.path == "-" and item.record is None:
+                data = read_stdin()
+                if isinstance(data, FileResult):
+                    raw[i] = data
                 else:
                     raw[i] = self.checker(item.config).check_bytes(data, "<stdin>", self.options.stdin_format)
             else:
-                if cache is not None:
+                if cache is not None and item.record is None:
                     keys[i] = self._cache_key(item)
                     hit = cache.get(keys[i], item.path) if keys[i] else None
                     if hit is not None:
@@ -245,22 +267,26 @@ class Run:
         if output is None:
             return
         for item in items:
-            if not (item.error or item.url or item.path == "-") and same_file(item.path, output):
-                raise OutputError(f"{output}: is also an input ({item.path}); write the report to another file")
+            self.check_output(item)
+
+    def check_output(self, item: _Input | str) -> None:
+        """OutputError when an input (or a list or crawl file, given by name) is the -o file."""
+        output = self.options.output
+        if output is None:
+            return
+        if isinstance(item, _Input):
+            if item.error or item.url or item.record is not None or item.path == "-":
+                return
+            item = item.path
+        if same_file(item, output):
+            raise OutputError(f"{output}: is also an input ({item}); write the report to another file")
 
     def _check_url(self, item: _Input) -> FileResult:
-        from claimcheck.ingest.documents import InputError
-        from claimcheck.ingest.fetch import fetch
+        from claimcheck.ingest.sources import check_url
 
-        try:
-            page = fetch(
-                item.path, timeout=self.options.url_timeout, allow_private=self.options.allow_private_redirects
-            )
-        except InputError as exc:
-            return FileResult(path=item.path, error=str(exc))
-        except Exception as exc:  # a server can answer in ways nobody foresaw: that URL fails, not the run
-            return FileResult(path=item.path, error=f"{item.path}: cannot fetch ({type(exc).__name__}: {exc})")
-        return self.checker(item.config).check_text(page.text, item.path, page.fmt)
+        return check_url(
+            self.checker(item.config), item.path, self.options.url_timeout, self.options.allow_private_redirects
+        )
 
     def _check_files(self, items: list[_Input], progress: Callable[[int], Any] | None) -> Iterator[FileResult]:
         """Results in input order: in this process, or in ``jobs`` worker processes."""
@@ -279,9 +305,11 @@ class Run:
         if jobs == 1:
             # Runs of files that share a configuration go through ``Checker.check_files``,
             # which batches spaCy and the classifier over many files.
+            from claimcheck.ingest.sources import check_sources
+
             for _, run in groupby(items, key=lambda item: _evidence_key(item.config)):
                 group = list(run)
-                for result in self.checker(group[0].config).check_files([item.path for item in group]):
+                for result in check_sources(self.checker(group[0].config), [_source(item) for item in group]):
                     if progress:
                         progress(1)
                     yield result
@@ -290,12 +318,12 @@ class Run:
         # Each task is a few files with one configuration: enough for the worker to batch
         # them, few enough that the workers stay evenly loaded.
         size = max(1, min(TASK_FILES, len(items) // (jobs * 4)))
-        tasks: list[tuple[tuple[str, ...], list[str]]] = []
+        tasks: list[tuple[tuple[str, ...], list[str | Record]]] = []
         for item in items:
             evidence = _evidence_key(item.config)
             if not tasks or tasks[-1][0] != evidence or len(tasks[-1][1]) >= size:
                 tasks.append((evidence, []))
-            tasks[-1][1].append(item.path)
+            tasks[-1][1].append(_source(item))
         if method == "fork":
             # Workers forked from here inherit the ready Checkers (spaCy, rules, model) and
             # start at once; with "spawn" each builds its own on its first task.
@@ -367,12 +395,28 @@ class Run:
             if rule_enabled(config, f.rule, result.path) and f.claim.confidence >= config.min_confidence
         ]
         notices = [n for n in notices if rule_enabled(config, n.rule, result.path)]
-        if self.options.diff_base and not item.url and item.path != "-":
+        if self.options.diff_base and not item.url and item.record is None and item.path != "-":
             from claimcheck.project.gitdiff import changed_lines
 
             lines = changed_lines(self.options.diff_base, _resolved(item.path), Path.cwd())
             findings = [f for f in findings if any(n in lines for n in range(f.line, (f.end_line or f.line) + 1))]
-        return FileResult(path=result.path, findings=findings, notices=notices, source=result.source, fmt=result.fmt)
+        return FileResult(
+            path=result.path, findings=findings, notices=notices, source=result.source, fmt=result.fmt, url=result.url
+        )
+
+
+def _source(item: _Input) -> str | Record:
+    """What a worker checks for an input: its path, or the crawl record itself."""
+    return item.record if item.record is not None else item.path
+
+
+def read_stdin() -> bytes | FileResult:
+    """Standard input, capped like a file (never read whole): its bytes, or an error result."""
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        limit = f"{MAX_BYTES:,}"
+        return FileResult(path="<stdin>", error=f"<stdin>: input too large (over {limit} bytes; the limit is {limit})")
+    return data
 
 
 def _shown(result: FileResult) -> FileResult:
@@ -431,6 +475,10 @@ def auto_jobs(items: list) -> int:
         return 1
     total = 0
     for item in items:
+        record = getattr(item, "record", None)
+        if record is not None:
+            total += len(record.text or "")
+            continue
         with contextlib.suppress(OSError):
             total += os.stat(item.path).st_size
     if total < AUTO_MIN_BYTES:
@@ -439,9 +487,11 @@ def auto_jobs(items: list) -> int:
     return max(1, min(cores, AUTO_MAX_JOBS, len(items) // AUTO_MIN_FILES_PER_JOB))
 
 
-def _worker_check(task: tuple[tuple[str, ...], list[str]]) -> list[FileResult]:
-    evidence, paths = task
+def _worker_check(task: tuple[tuple[str, ...], list[str | Record]]) -> list[FileResult]:
+    from claimcheck.ingest.sources import check_sources
+
+    evidence, sources = task
     checkers = _WORKER["checkers"]
     if evidence not in checkers:
         checkers[evidence] = _new_checker(evidence, _WORKER["options"], _WORKER["today"])
-    return list(checkers[evidence].check_files(paths))
+    return list(check_sources(checkers[evidence], sources))

@@ -5,6 +5,7 @@ Formats:
   text      one line a finding with type, claim, reason and evidence id (default otherwise)
   concise   ``path:line:col: CODE [verdict] message``, one line a finding, for editors
   json      the JSON contract (docs/json-schema.md)
+  jsonl     JSON Lines: one line a file, each as in the JSON report's "files"
   html      one self-contained review page
   markdown  a review summary for tickets, pull requests and $GITHUB_STEP_SUMMARY
   sarif     SARIF 2.1.0 for GitHub code scanning
@@ -20,16 +21,16 @@ from pathlib import Path
 
 from claimcheck.core.records import SEVERITY, Report
 
-FORMATS = ("full", "text", "concise", "json", "html", "markdown", "sarif", "github")
+FORMATS = ("full", "text", "concise", "json", "jsonl", "html", "markdown", "sarif", "github")
 # Formats read by programs: no progress bar, no colour, never mixed with other output.
-MACHINE_FORMATS = frozenset({"json", "sarif", "github", "html", "markdown"})
+MACHINE_FORMATS = frozenset({"json", "jsonl", "sarif", "github", "html", "markdown"})
 # Formats that keep every finding whatever --min-verdict says (the HTML page has filters).
-COMPLETE_FORMATS = frozenset({"json", "html"})
+COMPLETE_FORMATS = frozenset({"json", "jsonl", "html"})
 DEFAULT_MIN_VERDICT = "mixed"  # what the other formats show unless told otherwise
 
 
 def shown(report: Report, fmt: str, min_verdict: str | None = None) -> Report:
-    """The report as ``fmt`` shows it: JSON and HTML keep every finding; the other formats
+    """The report as ``fmt`` shows it: JSON, JSON Lines and HTML keep every finding; the others
     leave out findings below ``min_verdict`` (default: mixed, so supported claims are not
     listed). What was left out is counted in ``Report.hidden`` for the summary line."""
     if fmt in COMPLETE_FORMATS:
@@ -62,17 +63,24 @@ _LINE_FORMATS = re.compile(
     rb"|[^\n]*\n  (?:\d+:\d+ CC\d{3} \[|no health claims found\n))"
 )
 
+# The first line of a jsonl report: a file's entry of the JSON report (a crawl record has an "id").
+_JSONL_REPORT = re.compile(rb'\A\{"path":"(?:[^"\\\n]|\\.)*",(?:"url":"(?:[^"\\\n]|\\.)*",)?"error":(?:null|")')
+
 
 def is_report_file(path: str | Path) -> bool:
     """Whether a file is a report or baseline claimcheck wrote: a generator marker near the
-    top (html, markdown, baselines), or the first lines of a text, concise, full or github
-    report."""
+    top (html, markdown, baselines), the first lines of a text, concise, full or github
+    report, or the first line of a JSON Lines report."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(4096)
     except OSError:
         return False
-    return any(marker in head for marker in GENERATOR_MARKERS) or bool(_LINE_FORMATS.match(head))
+    return (
+        any(marker in head for marker in GENERATOR_MARKERS)
+        or bool(_LINE_FORMATS.match(head))
+        or bool(_JSONL_REPORT.match(head))
+    )
 
 
 def render_pieces(report, fmt: str, *, verbose: bool = False, color: bool = False) -> Iterator[str]:
@@ -82,6 +90,10 @@ def render_pieces(report, fmt: str, *, verbose: bool = False, color: bool = Fals
         from claimcheck.report.json_report import iter_json
 
         yield from iter_json(report)
+    elif fmt == "jsonl":
+        from claimcheck.report.json_report import iter_jsonl
+
+        yield from iter_jsonl(report.files)
     else:
         yield render(report, fmt, verbose=verbose, color=color)
 
@@ -92,6 +104,10 @@ def render(report, fmt: str, *, verbose: bool = False, color: bool = False) -> s
         from claimcheck.report.json_report import render_json
 
         return render_json(report)
+    if fmt == "jsonl":
+        from claimcheck.report.json_report import iter_jsonl
+
+        return "".join(iter_jsonl(report.files))
     if fmt == "html":
         from claimcheck.report.html import render_html
 

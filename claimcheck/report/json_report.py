@@ -1,4 +1,5 @@
-"""JSON output: the versioned contract in docs/json-schema.md (schema_version 2).
+"""JSON output: the versioned contract in docs/json-schema.md (schema_version 2), and JSON
+Lines (one file's object a line, as in ``files``), which can be written as results arrive.
 
 Version 2: one finding per (claim span, claim type), carrying every matched evidence entry
 worst first, the combined verdict (the worst of theirs), every rubric step, and the
@@ -8,12 +9,12 @@ highlights (the words the verdict turns on). Notices are objects with a rule and
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from claimcheck import __version__
 from claimcheck.core import fastjson
 from claimcheck.core.escape import json_text
-from claimcheck.core.records import CLAIM_TYPES, VERDICTS, Finding, Notice
+from claimcheck.core.records import CLAIM_TYPES, VERDICTS, FileResult, Finding, Notice
 
 SCHEMA_VERSION = 2
 FINDINGS_PER_PIECE = 500
@@ -90,7 +91,7 @@ def iter_json(report) -> Iterator[str]:
     yield f'  "tool": {dumps({"name": "claimcheck", "version": __version__})},\n'
     yield '  "files": ['
     for i, r in enumerate(report.files):
-        head = dumps({"path": r.path, "error": r.error, "notices": [notice_json(n) for n in r.notices]})[:-1]
+        head = dumps(_file_head(r))[:-1]
         if not r.findings:
             yield f'{"," if i else ""}\n    {head}, "findings": []}}'
             continue
@@ -102,3 +103,23 @@ def iter_json(report) -> Iterator[str]:
         yield "\n    ]}"
     yield "\n  ]," if report.files else "],"
     yield f'\n  "summary": {dumps(summary_json(report))}\n}}\n'
+
+
+def _file_head(r: FileResult) -> dict:
+    """A file's fields before its findings; ``url`` only for crawl records that have one."""
+    notices = [notice_json(n) for n in r.notices]
+    if r.url is None:
+        return {"path": r.path, "error": r.error, "notices": notices}
+    return {"path": r.path, "url": r.url, "error": r.error, "notices": notices}
+
+
+def jsonl_line(r: FileResult) -> str:
+    """One file's object (the same as its entry in the JSON report's ``files``, version 2
+    findings and notices) on one line, escaped as the JSON report is (escape.json_text)."""
+    return json_text(fastjson.dumps({**_file_head(r), "findings": [finding_json(f) for f in r.findings]})) + "\n"
+
+
+def iter_jsonl(files: Iterable[FileResult]) -> Iterator[str]:
+    """The JSON Lines report: one line a file, in order; nothing else (no summary line)."""
+    for r in files:
+        yield jsonl_line(r)
