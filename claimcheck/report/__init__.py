@@ -1,31 +1,78 @@
-"""Renderers: one module per output format. Each takes a Report and returns a string.
+"""Renderers: one module per output format, and the one list of formats (REPORT_FORMATS).
 
-Formats:
-  full      grouped by file, the source line with the claim underlined (default on a terminal)
-  text      one line a finding with type, claim, reason and evidence id (default otherwise)
-  concise   ``path:line:col: CODE [verdict] message``, one line a finding, for editors
-  json      the JSON contract (docs/json-schema.md)
-  jsonl     JSON Lines: one line a file, each as in the JSON report's "files"
-  html      one self-contained review page
-  markdown  a review summary for tickets, pull requests and $GITHUB_STEP_SUMMARY
-  sarif     SARIF 2.1.0 for GitHub code scanning
-  github    GitHub Actions workflow commands (annotations)
+A format is an entry in REPORT_FORMATS: its name, the function that renders it, whether
+programs read it, and whether it keeps every finding. The CLI's ``--format`` choices, the
+config file's ``format`` key, the progress bar and ``--min-verdict`` all read this list, so
+adding a format is a renderer module plus one entry here (docs/architecture.md, recipes).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from claimcheck.core.records import SEVERITY, Report
 
-FORMATS = ("full", "text", "concise", "json", "jsonl", "html", "markdown", "sarif", "github")
-# Formats read by programs: no progress bar, no colour, never mixed with other output.
-MACHINE_FORMATS = frozenset({"json", "jsonl", "sarif", "github", "html", "markdown"})
-# Formats that keep every finding whatever --min-verdict says (the HTML page has filters).
-COMPLETE_FORMATS = frozenset({"json", "jsonl", "html"})
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """One output format. ``renderer`` and ``streamed`` are "module:function" inside
+    claimcheck.report, imported only when the format is asked for."""
+
+    name: str
+    summary: str
+    renderer: str  # (report, **options) -> str
+    options: tuple[str, ...] = ()  # the keyword options the renderer takes: "verbose", "color"
+    machine: bool = False  # read by programs: no progress bar, no colour, never mixed with other output
+    complete: bool = False  # keeps every finding whatever --min-verdict says
+    streamed: str | None = None  # (report) -> pieces, so a large run never holds the whole text
+
+
+REPORT_FORMATS: tuple[ReportFormat, ...] = (
+    ReportFormat(
+        "full",
+        "grouped by file, the source line with the claim underlined (default on a terminal)",
+        "full:render_full",
+        options=("color",),
+    ),
+    ReportFormat(
+        "text", "one line a finding with type, claim, reason and evidence id", "text:render_text", options=("verbose",)
+    ),
+    ReportFormat("concise", "path:line:col: CODE [verdict] message, one line a finding", "full:render_concise"),
+    ReportFormat(
+        "json",
+        "the JSON contract (docs/json-schema.md)",
+        "json_report:render_json",
+        machine=True,
+        complete=True,
+        streamed="json_report:iter_json",
+    ),
+    ReportFormat(
+        "jsonl",
+        "JSON Lines: one line a file, each as in the JSON report's files",
+        "json_report:render_jsonl",
+        machine=True,
+        complete=True,
+        streamed="json_report:iter_jsonl_report",
+    ),
+    ReportFormat("html", "one self-contained review page", "html:render_html", machine=True, complete=True),
+    ReportFormat(
+        "markdown",
+        "a review summary for tickets, pull requests and $GITHUB_STEP_SUMMARY",
+        "markdown:render_markdown",
+        machine=True,
+    ),
+    ReportFormat("sarif", "SARIF 2.1.0 for GitHub code scanning", "sarif:render_sarif", machine=True),
+    ReportFormat("github", "GitHub Actions workflow commands (annotations)", "github:render_github", machine=True),
+)
+_BY_NAME = {f.name: f for f in REPORT_FORMATS}
+FORMATS = tuple(_BY_NAME)
+MACHINE_FORMATS = frozenset(f.name for f in REPORT_FORMATS if f.machine)
+COMPLETE_FORMATS = frozenset(f.name for f in REPORT_FORMATS if f.complete)
 DEFAULT_MIN_VERDICT = "mixed"  # what the other formats show unless told otherwise
 
 
@@ -83,57 +130,30 @@ def is_report_file(path: str | Path) -> bool:
     )
 
 
+def _function(spec: str) -> Callable:
+    module, name = spec.split(":")
+    return getattr(importlib.import_module(f"claimcheck.report.{module}"), name)
+
+
+def _format(fmt: str) -> ReportFormat:
+    try:
+        return _BY_NAME[fmt]
+    except KeyError:
+        raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})") from None
+
+
 def render_pieces(report, fmt: str, *, verbose: bool = False, color: bool = False) -> Iterator[str]:
-    """The report in pieces to write one after another: JSON is encoded file by file (a large
-    run never holds its whole JSON text in memory); other formats come in one piece."""
-    if fmt == "json":
-        from claimcheck.report.json_report import iter_json
-
-        yield from iter_json(report)
-    elif fmt == "jsonl":
-        from claimcheck.report.json_report import iter_jsonl
-
-        yield from iter_jsonl(report.files)
+    """The report in pieces to write one after another: JSON and JSON Lines are encoded file
+    by file (a large run never holds its whole text in memory); other formats come in one piece."""
+    spec = _format(fmt)
+    if spec.streamed:
+        yield from _function(spec.streamed)(report)
     else:
         yield render(report, fmt, verbose=verbose, color=color)
 
 
 def render(report, fmt: str, *, verbose: bool = False, color: bool = False) -> str:
     """The report in one of FORMATS (imports only the renderer asked for)."""
-    if fmt == "json":
-        from claimcheck.report.json_report import render_json
-
-        return render_json(report)
-    if fmt == "jsonl":
-        from claimcheck.report.json_report import iter_jsonl
-
-        return "".join(iter_jsonl(report.files))
-    if fmt == "html":
-        from claimcheck.report.html import render_html
-
-        return render_html(report)
-    if fmt == "markdown":
-        from claimcheck.report.markdown import render_markdown
-
-        return render_markdown(report)
-    if fmt == "sarif":
-        from claimcheck.report.sarif import render_sarif
-
-        return render_sarif(report)
-    if fmt == "github":
-        from claimcheck.report.github import render_github
-
-        return render_github(report)
-    if fmt == "full":
-        from claimcheck.report.full import render_full
-
-        return render_full(report, color=color)
-    if fmt == "concise":
-        from claimcheck.report.full import render_concise
-
-        return render_concise(report)
-    if fmt == "text":
-        from claimcheck.report.text import render_text
-
-        return render_text(report, verbose=verbose)
-    raise ValueError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    spec = _format(fmt)
+    given = {"verbose": verbose, "color": color}
+    return _function(spec.renderer)(report, **{name: given[name] for name in spec.options})

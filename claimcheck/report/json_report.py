@@ -123,3 +123,13 @@ def iter_jsonl(files: Iterable[FileResult]) -> Iterator[str]:
     """The JSON Lines report: one line a file, in order; nothing else (no summary line)."""
     for r in files:
         yield jsonl_line(r)
+
+
+def iter_jsonl_report(report) -> Iterator[str]:
+    """A report as JSON Lines, in pieces (one a file)."""
+    return iter_jsonl(report.files)
+
+
+def render_jsonl(report) -> str:
+    """A report as JSON Lines: one line a file, each as in the JSON report's files."""
+    return "".join(iter_jsonl(report.files))
