@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimcheck.ingest.documents import InputError, decode, parse
+from claimcheck.ingest.documents import InputError, decode, format_for, parse, read_path
 
 
 def _roundtrip(doc):
@@ -103,3 +103,61 @@ def test_decode_refuses_binary_and_invalid_utf8():
 def test_empty_source_is_an_error():
     with pytest.raises(InputError, match="empty"):
         parse("  \n\n", "e.txt", "text")
+
+
+# -- the front door: format by suffix, file errors, lead-ins for every reader ------------------
+
+
+def test_read_path_picks_the_reader_by_suffix(tmp_path):
+    pages = {
+        "a.md": "# Cupping\n\nIt loosens the *back*.\n",
+        "b.mdx": "# Cupping\n\nIt loosens the *back*.\n",
+        "c.HTM": "<h1>Cupping</h1><p>It loosens the <em>back</em>.</p>",
+        "d.rst": "Cupping\nIt loosens the *back*.\n",
+    }
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    docs = {name: read_path(str(tmp_path / name)) for name in pages}
+    assert [docs[n].fmt for n in pages] == ["markdown", "markdown", "html", "text"]
+    assert [u.text for u in docs["a.md"].units] == ["Cupping", "It loosens the back."]
+    assert [u.text for u in docs["c.HTM"].units] == ["Cupping", "It loosens the back."]
+    # An unknown suffix is plain text: the asterisks are part of the copy.
+    assert [u.text for u in docs["d.rst"].units] == ["Cupping", "It loosens the *back*."]
+    # A format given overrides the suffix (as markdown, the two lines are one paragraph).
+    as_markdown = read_path(str(tmp_path / "d.rst"), "markdown")
+    assert [u.text for u in as_markdown.units] == ["Cupping\nIt loosens the back."]
+
+
+def test_file_errors_are_one_line_and_name_the_file(tmp_path, monkeypatch):
+    from claimcheck.ingest import documents
+
+    with pytest.raises(InputError, match=r"missing\.txt: no such file"):
+        read_path(str(tmp_path / "missing.txt"))
+    with pytest.raises(InputError, match="not a regular file"):
+        read_path(str(tmp_path))
+    big = tmp_path / "big.txt"
+    big.write_text("Massage helps.\n" * 10, encoding="utf-8")
+    monkeypatch.setattr(documents, "MAX_BYTES", 100)
+    with pytest.raises(InputError, match=r"big\.txt: file too large \(150 bytes; the limit is 100\)"):
+        read_path(str(big))
+
+
+def test_format_for_knows_the_suffixes_and_nothing_else():
+    assert [format_for(p) for p in ("x.TXT", "x.markdown", "x.html", "x.pdf", "README")] == [
+        "text",
+        "markdown",
+        "html",
+        None,
+        None,
+    ]
+
+
+def test_lead_ins_reach_list_items_in_markdown_and_html():
+    md = parse("It may help with:\n\n- Jaw ache\n- Poor sleep\n", "a.md", "markdown")
+    page = parse("<p>It may help with:</p><ul><li>Jaw ache</li><li>Poor sleep</li></ul>", "a.html", "html")
+    for doc in (md, page):
+        assert [(u.text, u.leadin) for u in doc.units] == [
+            ("It may help with:", None),
+            ("Jaw ache", "It may help with:"),
+            ("Poor sleep", "It may help with:"),
+        ]

@@ -99,7 +99,7 @@ def srcdoc_units(
         raise Refused(f"iframe srcdoc nested more than {MAX_SRCDOC_DEPTH} deep; its text would not be read")
     token = _depth.set(depth + 1)
     try:
-        units = read_html(inner)  # the caller's HTML reader (documents.py), passed in: no import cycle
+        units = read_html(inner)  # the caller's HTML reader (html_reader.py), passed in: no import cycle
     finally:
         _depth.reset(token)
     base = tag_start + match.start(group)

@@ -56,7 +56,7 @@ def rule_features(sentences: list[Sentence]) -> list[dict[str, float]]:
     """What the rules read in each corpus line, read in its document (so a bullet sees
     its lead-in): the same features the Checker hands the model at run time."""
     from claimcheck.core.records import Document, Piece
-    from claimcheck.ingest.documents import _make_unit, _mark_leadins
+    from claimcheck.ingest.units import make_unit, mark_leadins
     from claimcheck.pipeline.checker import Checker
 
     checker = Checker(use_model=False)
@@ -68,7 +68,7 @@ def rule_features(sentences: list[Sentence]) -> list[dict[str, float]]:
         units, owners, offset, parts = [], [], 0, []
         for i in by_doc[doc_id]:
             text = sentences[i].text
-            unit = _make_unit("line", [Piece(text, offset, offset + len(text))])
+            unit = make_unit("line", [Piece(text, offset, offset + len(text))])
             parts.append(text)
             offset += len(text) + 1
             if unit is not None:
@@ -76,7 +76,7 @@ def rule_features(sentences: list[Sentence]) -> list[dict[str, float]]:
                 owners.append(i)
         if not units:
             continue
-        _mark_leadins(units)
+        mark_leadins(units)
         document = Document(path=doc_id, source="\n".join(parts), fmt="text", units=units)
         docs = list(checker.nlp.pipe(u.text for u in units))
         owner_of = {id(u): i for u, i in zip(units, owners, strict=True)}
