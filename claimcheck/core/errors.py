@@ -14,3 +14,8 @@ class ModelError(Exception):
 
 class CorpusError(Exception):
     """A corpus line that breaks the schema; the message names file and line."""
+
+
+class MissingExtra(Exception):
+    """A command needs an optional dependency that is not installed; the message says what
+    to install."""
