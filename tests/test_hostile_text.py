@@ -81,7 +81,7 @@ def test_a_large_page_checked_in_parts_gives_the_findings_of_one_pass(rules_chec
 
 def test_too_many_claims_is_a_one_line_refusal(rules_checker, monkeypatch):
     from claimcheck.ingest.documents import parse
-    from claimcheck.pipeline.checker import chunking
+    from claimcheck.pipeline import chunking
 
     monkeypatch.setattr(chunking, "MAX_CLAIMS", 20)
     result = chunking.check_large(rules_checker, parse(_page(200), "big.md", "markdown"), max_chars=500, max_units=5)

@@ -6,11 +6,16 @@ A speed trick with a safety net: whatever goes wrong in it, the result is a plai
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
 _SPACY_CLI_LINE = "from .cli.info import info"
 _STAND_IN = "__claimcheck_stand_in__"  # marks the stand-in modules, so cleanup removes only them
 
 
-def import_spacy():
+def import_spacy() -> ModuleType:
     """``import spacy``, without spaCy's command line when that is safe.
 
     spaCy's ``__init__`` imports ``spacy.cli`` (weasel, httpx, requests, jinja2 ...) only to
@@ -34,7 +39,7 @@ def import_spacy():
     return spacy
 
 
-def _import_spacy_without_cli():
+def _import_spacy_without_cli() -> ModuleType:
     """The shortcut of ``import_spacy``: a plain import where spaCy's ``__init__`` is not
     the one it knows; the stand-ins are removed however the import ends."""
     import importlib.util
