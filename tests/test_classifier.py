@@ -9,8 +9,9 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import REPO
+from conftest import REPO, one_line_error
 
+from claimcheck.detect import classifier
 from claimcheck.detect.classifier import LABELS, RULE_FEATURE_SCALE, ClaimClassifier, ModelError, rule_matrix, train
 from claimcheck.knowledge.lexicon import bundled_dir
 from claimcheck.training.corpus import CorpusError, load_corpus, split_of
@@ -127,7 +128,7 @@ def test_findings_carry_confidence_and_min_confidence_drops_weak_ones(cli):
         cli("check", page, "--format", "json", "--fail-on", "never", "--min-confidence", str(cut)).stdout
     )
     kept = [f["confidence"] for f in some["files"][0]["findings"]]
-    assert all(c >= cut for c in kept) and len(kept) <= len(confidences)
+    assert kept == [c for c in confidences if c >= cut]
 
 
 def test_shipped_model_metrics_file_exists():
@@ -268,6 +269,85 @@ def test_numpy_scoring_equals_scikit_learn_on_the_corpus():
     assert np.allclose(model.predict_proba(texts, rows), expected, rtol=0, atol=1e-12)
 
 
+def _corpus_texts(limit: int | None = None) -> list[str]:
+    texts = [
+        json.loads(line)["text"]
+        for path in sorted((REPO / "corpus" / "docs").glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    return texts[:limit]
+
+
+def test_scores_ignore_the_settings_in_the_code(monkeypatch):
+    """The scorer reads the vectorizer settings saved with the model: changing the code's
+    training settings leaves the shipped model's scores exactly as they were."""
+    texts = [*_corpus_texts(400), "Dry Needling EASES neck pain, fast!", ""]
+    before = ClaimClassifier.load(bundled_dir("models")).predict_proba(texts)
+    monkeypatch.setitem(classifier.WORD_SETTINGS, "ngram_range", (1, 1))
+    monkeypatch.setitem(classifier.WORD_SETTINGS, "lowercase", False)
+    monkeypatch.setitem(classifier.WORD_SETTINGS, "sublinear_tf", False)
+    monkeypatch.setitem(classifier.WORD_SETTINGS, "token_pattern", r"\w+")
+    monkeypatch.setitem(classifier.CHAR_SETTINGS, "ngram_range", (2, 3))
+    monkeypatch.setitem(classifier.CHAR_SETTINGS, "lowercase", False)
+    after = ClaimClassifier.load(bundled_dir("models")).predict_proba(texts)
+    assert np.array_equal(after, before)
+
+
+def test_a_model_trained_with_other_settings_scores_with_them(tmp_path, monkeypatch):
+    """Settings other than today's, saved at training time, are the ones scoring uses, and
+    numpy scoring still equals scikit-learn's (raw counts, case kept, other n-gram ranges)."""
+    monkeypatch.setitem(classifier.WORD_SETTINGS, "ngram_range", (1, 3))
+    monkeypatch.setitem(classifier.WORD_SETTINGS, "sublinear_tf", False)
+    monkeypatch.setitem(classifier.WORD_SETTINGS, "lowercase", False)
+    monkeypatch.setitem(classifier.CHAR_SETTINGS, "ngram_range", (2, 4))
+    monkeypatch.setitem(classifier.CHAR_SETTINGS, "min_df", 1)
+    monkeypatch.setitem(classifier.CHAR_SETTINGS, "lowercase", False)
+    _small_model(tmp_path / "m")
+    monkeypatch.undo()
+    saved = json.loads((tmp_path / "m" / "model.json").read_text("utf-8"))
+    assert saved["word_settings"]["ngram_range"] == [1, 3] and saved["char_settings"]["ngram_range"] == [2, 4]
+    model = ClaimClassifier.load(tmp_path / "m")
+    texts = [r["text"] for r in SMALL_CORPUS] + ["CUPPING cupping Cupping draws draws toxins", "a b"]
+    expected = 1.0 / (1.0 + np.exp(-(model.features(texts) @ model.coef.T + model.intercept)))
+    assert np.allclose(model.predict_proba(texts), expected, rtol=0, atol=1e-12)
+    assert "cupping cupping" not in model.word_vocab and "Cupping draws toxins" in model.word_vocab
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (lambda m: m.pop("word_settings"), "word_settings missing"),
+        (lambda m: m.pop("char_settings"), "char_settings missing"),
+        (lambda m: m["char_settings"].pop("ngram_range"), "char_settings.ngram_range missing"),
+        (lambda m: m["word_settings"].pop("token_pattern"), "word_settings.token_pattern missing"),
+        (lambda m: m["word_settings"].update(analyzer="char"), "word_settings.analyzer: must be 'word'"),
+        (lambda m: m["char_settings"].update(ngram_range=[0, 2]), "char_settings.ngram_range: must be"),
+        (lambda m: m["word_settings"].update(sublinear_tf="yes"), "word_settings.sublinear_tf: must be"),
+        (lambda m: m["word_settings"].update(norm="l1"), "word_settings.norm: only 'l2'"),
+        (lambda m: m["word_settings"].update(token_pattern="(a)(b)"), "word_settings.token_pattern: must be"),
+        (lambda m: m["char_settings"].update(binary=True), "char_settings.binary: not a setting"),
+    ],
+)
+def test_vectorizer_settings_the_scorer_cannot_follow_are_refused(tmp_path, change, named):
+    folder = tmp_path / "m"
+    _small_model(folder)
+    _edit_model_json(folder, change)
+    with pytest.raises(ModelError) as caught:
+        ClaimClassifier.load(folder)
+    message = str(caught.value)
+    assert message.startswith(f"{folder / 'model.json'}: {named}") and "\n" not in message
+
+
+def test_a_model_json_without_settings_is_a_one_line_cli_error(tmp_path, cli):
+    folder = tmp_path / "model"
+    shutil.copytree(bundled_dir("models"), folder)
+    _edit_model_json(folder, lambda m: m.pop("word_settings"))
+    out = cli("check", str(REPO / "examples" / "clinic-page.md"), "--model-dir", str(folder))
+    line = one_line_error(out, str(folder / "model.json"), "word_settings missing")
+    assert line.startswith("claimcheck: error: ")
+
+
 def test_checking_text_imports_neither_scikit_learn_nor_scipy():
     """Both cost over a second of every cold start; only `claimcheck train` needs them."""
     code = (
@@ -278,6 +358,52 @@ def test_checking_text_imports_neither_scikit_learn_nor_scipy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# Runs the command line as if scikit-learn and SciPy were not installed (claimcheck without
+# its `train` extra): importing either fails as a missing package does.
+WITHOUT_TRAIN_EXTRA = """
+import sys
+class NotInstalled:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("sklearn", "scipy"):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, NotInstalled())
+sys.argv[0] = "claimcheck"
+from claimcheck.cli.app import main
+main()
+"""
+
+
+def _cli_without_train_extra(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", WITHOUT_TRAIN_EXTRA, *args], capture_output=True, cwd=REPO, timeout=300
+    )
+
+
+def test_train_without_scikit_learn_says_what_to_install(tmp_path):
+    corpus = _write_corpus(tmp_path / "corpus", SMALL_CORPUS)
+    out = _cli_without_train_extra("train", "--corpus", str(corpus), "--out", str(tmp_path / "m"))
+    line = one_line_error(out, "scikit-learn", "pip install 'claimcheck[train]'")
+    assert line == (
+        "claimcheck: error: claimcheck train needs scikit-learn and SciPy (cannot import scipy): "
+        "pip install 'claimcheck[train]' (in a checkout: pip install '.[train]')"
+    )
+    assert not (tmp_path / "m").exists()
+
+
+def test_check_and_evaluate_run_without_scikit_learn(tmp_path):
+    """Only fitting needs the `train` extra: checking and evaluating score with numpy."""
+    _small_model(tmp_path / "m")
+    doc = _doc_in("noextra", "test")
+    corpus = _write_corpus(tmp_path / "corpus", [dict(r, doc=doc) for r in SMALL_CORPUS])
+    page = str(REPO / "examples" / "clinic-page.md")
+    checked = _cli_without_train_extra("check", page, "--model-dir", str(tmp_path / "m"), "--fail-on", "never")
+    assert checked.returncode == 0, checked.stderr.decode()
+    args = ["--corpus", str(corpus), "--model-dir", str(tmp_path / "m"), "--shared", str(tmp_path / "none")]
+    evaluated = _cli_without_train_extra("evaluate", *args)
+    assert evaluated.returncode == 0, evaluated.stderr.decode()
+    assert evaluated.stdout.decode().splitlines()[0] == "test split: 6 sentences"
 
 
 def test_corpus_allows_therapies_outside_the_lexicon(tmp_path):

@@ -132,7 +132,7 @@ def test_an_evidence_file_for_infrared_sauna_now_loads(cli, tmp_path):
 def test_claims_resolve_to_their_rows(rules_checker, text, evidence_id, verdict):
     matched = [m for f in rules_checker.check_text(text).findings for m in f.matched if m.id == evidence_id]
     assert matched, [(f.evidence_id, f.verdict) for f in rules_checker.check_text(text).findings]
-    assert verdict in {m.verdict for m in matched}
+    assert {m.verdict for m in matched} == {verdict}
 
 
 def test_kinesiology_tape_is_not_applied_kinesiology(rules_checker):

@@ -74,28 +74,40 @@ def test_a_testimonial_with_a_miracle_cure_counts_each_over_reach(rules_checker)
     text = "After two sessions of physiotherapy my back pain was gone for good, a miracle cure!"
     f = _finding(rules_checker, text, "physio.back_pain")
     assert f.verdict == "unsupported"
-    assert {"certainty_words", "guarantee", "lasting_claim", "testimonial"} <= set(_tags(f))
+    assert sorted(_tags(f)) == ["certainty_words", "guarantee", "lasting_claim", "testimonial"]
 
 
 @pytest.mark.parametrize(
-    ("text", "tag"),
+    ("text", "tag", "fired"),
     [
-        ("Chiropractic relieves back pain, guaranteed.", "guarantee"),
-        ("Osteopathy eases back pain for everyone.", "sweeping_population"),
-        ("Physiotherapy relieves back pain in 93% of patients.", "unsourced_figure"),
-        ("Chiropractic relieves back pain, with a 91% success rate.", "unsourced_figure"),
-        ("Cryotherapy helps you burn fat and lose 2 inches from your waist.", "body_figure"),
-        ("Chiropractic eases back pain in days.", "results_speed"),
-        ("Physiotherapy relieves back pain after one session.", "results_speed"),
-        ("Physiotherapy is very safe and relieves back pain.", "absolute_safety"),
-        ("Chiropractic is a painless way to relieve back pain.", "painless_claim"),
+        ("Chiropractic relieves back pain, guaranteed.", "guarantee", [("efficacy", "mixed")]),
+        ("Osteopathy eases back pain for everyone.", "sweeping_population", [("efficacy", "mixed")]),
+        ("Physiotherapy relieves back pain in 93% of patients.", "unsourced_figure", [("efficacy", "mixed")]),
+        ("Chiropractic relieves back pain, with a 91% success rate.", "unsourced_figure", [("efficacy", "mixed")]),
+        (
+            "Cryotherapy helps you burn fat and lose 2 inches from your waist.",
+            "body_figure",
+            [("efficacy", "unsupported")],
+        ),
+        ("Chiropractic eases back pain in days.", "results_speed", [("efficacy", "mixed")]),
+        ("Physiotherapy relieves back pain after one session.", "results_speed", [("efficacy", "mixed")]),
+        ("Physiotherapy is very safe and relieves back pain.", "absolute_safety", [("safety", "unsupported")]),
+        (
+            "Chiropractic is a painless way to relieve back pain.",
+            "painless_claim",
+            [("efficacy", "mixed"), ("safety", "unsupported")],
+        ),
     ],
 )
-def test_the_wording_regulators_act_on(rules_checker, text, tag):
-    # One claim per predicate clause: the over-reach sits in one of the sentence's claims.
-    found = [f for f in rules_checker.check_text(text, "t.txt").findings if tag in _tags(f)]
-    assert found, [f.reasons for f in rules_checker.check_text(text, "t.txt").findings]
-    assert all(f.verdict != "supported" for f in found)
+def test_the_wording_regulators_act_on(rules_checker, text, tag, fired):
+    """Each rule fires on the claims it is about, a step down from a supported row (mixed) or
+    on a row that was never supported. One claim per predicate clause: in "burn fat and lose
+    2 inches" only the second clause gives a body figure; "relieves back pain" after "very
+    safe" is a claim of its own, supported."""
+    findings = rules_checker.check_text(text, "t.txt").findings
+    assert [(f.claim.claim_type, f.verdict) for f in findings if tag in _tags(f)] == fired, [
+        f.reasons for f in findings
+    ]
 
 
 @pytest.mark.parametrize(
@@ -116,6 +128,8 @@ def test_an_honest_disclosure_is_supported_but_a_healing_crisis_is_not(rules_che
     assert honest.claim.claim_type == "safety" and honest.verdict == "supported"
     assert "risk_disclosure" in _tags(honest)
     text = "After cupping, symptoms may briefly worsen as the body detoxes."
-    for f in rules_checker.check_text(text, "t.txt").findings:
-        assert "risk_disclosure" not in _tags(f)
-        assert f.verdict == "unsupported"
+    found = [(f.claim.claim_type, f.verdict, _tags(f)) for f in rules_checker.check_text(text, "t.txt").findings]
+    assert found == [
+        ("efficacy", "unsupported", ["pseudo_outcome"]),
+        ("mechanism", "unsupported", ["pseudo_mechanism"]),
+    ]

@@ -1,4 +1,7 @@
-"""The rubric: verdicts follow the evidence and the wording, and every step is written down."""
+"""The rubric: verdicts follow the evidence and the wording, and every step is written down.
+
+Run on the rules alone (``rules_checker``), so that retraining the model cannot change them.
+"""
 
 from __future__ import annotations
 
@@ -13,81 +16,92 @@ def _finding(checker, text: str, evidence_id: str | None = None):
     return findings[0]
 
 
-def test_no_entry_is_unsupported_with_how_to_add_one(checker):
-    f = _finding(checker, "Biophoton Therapy relieves back pain and boosts energy.")
-    assert f.verdict == "unsupported"
-    assert f.evidence_id is None
-    assert "no substantiation on file" in f.reasons[0]
-    assert any("rules/evidence/" in r for r in f.reasons)
-    assert "Biophoton Therapy" in f.reasons[0]
+def test_no_entry_is_unsupported_with_how_to_add_one(rules_checker):
+    f = _finding(rules_checker, "Biophoton Therapy relieves back pain and boosts energy.")
+    assert (f.claim.text, f.verdict, f.evidence_id) == ("Biophoton Therapy relieves back pain", "unsupported", None)
+    assert f.reasons[0] == (
+        "no substantiation on file for this efficacy claim about Biophoton Therapy "
+        "(no evidence file for Biophoton Therapy)"
+    )
+    assert f.reasons[1].endswith("or add it to rules/evidence/ (docs/evidence-schema.md)")
+    assert f.reasons[-1] == "verdict: unsupported"
     assert f.suggestion
 
 
-def test_supported_entry_plain_claim(checker):
-    f = _finding(checker, "Dry needling can reduce neck pain in the short term.", "dn.pain.neck.short_term")
+def test_supported_entry_plain_claim(rules_checker):
+    f = _finding(rules_checker, "Dry needling can reduce neck pain in the short term.", "dn.pain.neck.short_term")
     assert f.verdict == "supported"
-    assert f.citations and any(c.pmid == "28158962" for c in f.citations)
+    assert [c.pmid for c in f.citations] == [None, None, "28158962"]
     assert f.reasons[-1] == "verdict: supported"
 
 
-def test_absolute_wording_steps_down(checker):
-    plain = _finding(checker, "Dry needling reduces neck pain.", "dn.pain.neck.short_term")
-    proven = _finding(checker, "Dry needling is clinically proven to eliminate neck pain.", "dn.pain.neck.short_term")
+def test_absolute_wording_steps_down(rules_checker):
+    plain = _finding(rules_checker, "Dry needling reduces neck pain.", "dn.pain.neck.short_term")
+    text = "Dry needling is clinically proven to eliminate neck pain."
+    proven = _finding(rules_checker, text, "dn.pain.neck.short_term")
     assert plain.verdict == "supported"
-    assert proven.verdict in ("mixed", "unsupported")
-    assert any("certainty wording" in r for r in proven.reasons)
+    # One over-reach (certainty wording, whichever words carry it) is one step down.
+    assert proven.verdict == "mixed"
+    assert proven.reasons[1].startswith("certainty wording ('clinically proven', 'eliminate'): ")
+    assert proven.reasons[1].endswith("[certainty_words] -> over-reach 1: mixed")
+    assert proven.reasons[-2:] == ["1 step(s) down: supported -> mixed", "verdict: mixed"]
 
 
-def test_durability_beyond_short_term_evidence_steps_down(checker):
-    f = _finding(checker, "Dry needling gives lasting relief from neck pain.", "dn.pain.neck.short_term")
+def test_durability_beyond_short_term_evidence_steps_down(rules_checker):
+    f = _finding(rules_checker, "Dry needling gives lasting relief from neck pain.", "dn.pain.neck.short_term")
     assert f.verdict == "mixed"
-    assert any("durability" in r for r in f.reasons)
+    assert f.reasons[1].startswith("durability wording ('lasting'): ")
+    assert f.reasons[1].endswith("[lasting_beyond_short_term] -> over-reach 1: mixed")
 
 
-def test_hedge_never_lifts_unsupported_to_supported(checker):
-    f = _finding(checker, "Dry needling may help migraines.", "dn.headache.migraine")
+def test_hedge_never_lifts_unsupported_to_supported(rules_checker):
+    f = _finding(rules_checker, "Dry needling may help migraines.", "dn.headache.migraine")
     assert f.verdict == "unsupported"
 
 
-def test_hedged_scoped_mixed_claim_is_supported_as_stated(checker):
-    f = _finding(checker, "Dry needling may modestly ease shoulder pain in the short term.", "dn.pain.shoulder")
+def test_hedged_scoped_mixed_claim_is_supported_as_stated(rules_checker):
+    f = _finding(rules_checker, "Dry needling may modestly ease shoulder pain in the short term.", "dn.pain.shoulder")
     assert f.verdict == "supported"
-    assert any("supported as stated" in r for r in f.reasons)
+    assert f.reasons[1:] == [
+        "hedged ('may', 'modestly') and within the evidence's scope -> supported as stated",
+        "verdict: supported",
+    ]
 
 
-def test_mechanism_with_animal_evidence_only_is_unsupported(checker):
-    f = _finding(checker, "Dry needling flushes lactic acid out of the muscle.", "dn.mech.flush_lactic_acid")
+def test_mechanism_with_animal_evidence_only_is_unsupported(rules_checker):
+    f = _finding(rules_checker, "Dry needling flushes lactic acid out of the muscle.", "dn.mech.flush_lactic_acid")
     assert f.verdict == "unsupported"
 
 
-def test_safety_minimizer_contradicting_common_side_effects(checker):
-    f = _finding(checker, "Dry needling has very few side effects, just mild soreness.", "dn.safety.minor_ae_common")
+def test_safety_minimizer_contradicting_common_side_effects(rules_checker):
+    text = "Dry needling has very few side effects, just mild soreness."
+    f = _finding(rules_checker, text, "dn.safety.minor_ae_common")
     assert f.verdict == "unsupported"
 
 
-def test_condition_list_presents_mixed_rows_as_established(checker):
-    result = checker.check_text("Dry needling is effective for:\n- Tennis elbow\n", "r.txt")
+def test_condition_list_presents_mixed_rows_as_established(rules_checker):
+    result = rules_checker.check_text("Dry needling is effective for:\n- Tennis elbow\n", "r.txt")
     f = next(f for f in result.findings if f.claim.text == "Tennis elbow")
     assert f.evidence_id == "dn.pain.lateral_epicondylalgia"
     assert f.verdict == "unsupported"
     assert any("condition list" in r for r in f.reasons)
 
 
-def test_serious_condition_is_unsupported(checker):
-    f = _finding(checker, "Dry needling treats diabetes.")
-    assert f.verdict == "unsupported"
-    assert "12.2" in f.reasons[0]
+def test_serious_condition_is_unsupported(rules_checker):
+    f = _finding(rules_checker, "Dry needling treats diabetes.")
+    assert (f.rule, f.verdict) == ("CC103", "unsupported")
+    assert f.reasons[0].startswith("serious condition (serious medical condition): CAP 12.2: ")
 
 
-def test_accepted_wording_of_supported_entries_is_itself_supported(checker):
+def test_accepted_wording_of_supported_entries_is_itself_supported(rules_checker):
     from claimcheck.knowledge.evidence import EvidenceBase
 
-    base = checker.evidence
+    base = rules_checker.evidence
     assert isinstance(base, EvidenceBase)
     for entry in base.entries.values():
         if entry.verdict != "supported" or entry.intervention != "dry_needling":
             continue
-        findings = checker.check_text(entry.accepted_wording, "w.txt").findings
+        findings = rules_checker.check_text(entry.accepted_wording, "w.txt").findings
         worse = [f for f in findings if f.verdict != "supported"]
         assert not worse, f"{entry.id}: accepted wording {entry.accepted_wording!r} -> {[f.verdict for f in worse]}"
 

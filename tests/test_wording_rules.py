@@ -149,9 +149,9 @@ def test_natural_and_safe_need_evidence(rules_checker):
 def test_every_step_is_written_down(rules_checker):
     text = "Dry needling is clinically proven to give dramatic, lasting relief from neck pain for everyone."
     f = next(e for f in _findings(rules_checker, text) for e in f.matched if e.id == "dn.pain.neck.short_term")
-    tags = {t for r in f.reasons for t in re.findall(r"\[([a-z_]+)\]", r)}
-    assert {"certainty_words", "magnitude", "lasting_beyond_short_term", "sweeping_population"} <= tags
-    assert any("step(s) down: supported -> unsupported" in r for r in f.reasons)
+    tags = [t for r in f.reasons for t in re.findall(r"\[([a-z_]+)\]", r)]
+    assert tags == ["certainty_words", "magnitude", "lasting_beyond_short_term", "sweeping_population"]
+    assert f.reasons[-2] == "4 step(s) down: supported -> unsupported"
     assert f.verdict == "unsupported"
 
 

@@ -504,12 +504,12 @@ def train_command(
     out: Annotated[Path | None, typer.Option(help="Model folder to write (default: models/).")] = None,
 ) -> None:
     """Train the claim classifier on the corpus's train split (deterministic)."""
-    from claimcheck.core.errors import CorpusError
+    from claimcheck.core.errors import CorpusError, MissingExtra
     from claimcheck.training.train import train_model
 
     try:
         model, folder = train_model(corpus, out)
-    except CorpusError as exc:
+    except (CorpusError, MissingExtra) as exc:
         _error(str(exc))
         raise typer.Exit(2) from None
     typer.echo(

@@ -18,3 +18,8 @@ class CorpusError(Exception):
 
 class SchedulerError(Exception):
     """--scheduler cannot be used: no Dask, a bad address, a worker that differs (one line)."""
+
+
+class MissingExtra(Exception):
+    """A command needs an optional dependency that is not installed; the message says what
+    to install."""

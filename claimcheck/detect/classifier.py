@@ -24,8 +24,33 @@ from claimcheck.core.records import CLAIM_TYPES
 
 LABELS = ("claim", *CLAIM_TYPES)
 MODEL_FILES = ("model.json", "weights.npz")
-WORD_SETTINGS = {"analyzer": "word", "ngram_range": (1, 2), "min_df": 1, "sublinear_tf": True, "lowercase": True}
-CHAR_SETTINGS = {"analyzer": "char_wb", "ngram_range": (3, 5), "min_df": 2, "sublinear_tf": True, "lowercase": True}
+TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # scikit-learn's default token_pattern
+# The vectorizers' settings for training. They are saved in model.json, and scoring reads
+# them from there (``_read_settings``), never from here: a model scores as it was trained.
+WORD_SETTINGS = {
+    "analyzer": "word",
+    "ngram_range": (1, 2),
+    "min_df": 1,
+    "sublinear_tf": True,
+    "lowercase": True,
+    "norm": "l2",
+    "token_pattern": TOKEN_PATTERN,
+}
+CHAR_SETTINGS = {
+    "analyzer": "char_wb",
+    "ngram_range": (3, 5),
+    "min_df": 2,
+    "sublinear_tf": True,
+    "lowercase": True,
+    "norm": "l2",
+}
+# What the numpy scorer reproduces, per analyzer; any other scikit-learn setting is at its
+# default. min_df only shapes the vocabulary, which model.json holds.
+SCORED_SETTINGS = {
+    "word": ("analyzer", "ngram_range", "lowercase", "sublinear_tf", "norm", "token_pattern"),
+    "char_wb": ("analyzer", "ngram_range", "lowercase", "sublinear_tf", "norm"),
+}
+TRAINING_ONLY_SETTINGS = ("min_df",)
 # Training settings, chosen on the dev split (models/README.md lists what was tried).
 C = 32.0
 # The rules' binary features enter the fit scaled by this factor, which is a stronger
@@ -65,6 +90,9 @@ class ClaimClassifier:
     coef: np.ndarray  # (labels, features)
     intercept: np.ndarray  # (labels,)
     meta: dict
+    # The vectorizers' settings (WORD_SETTINGS, CHAR_SETTINGS as they were at training time).
+    word_settings: dict
+    char_settings: dict
     rule_vocab: dict[str, int] | None = None  # the rules' findings, as binary features
     # Per-label decision thresholds used by `predict` (and `claimcheck evaluate`); a type
     # label can also be gated on the claim decision. Stored in model.json under "decision".
@@ -78,9 +106,9 @@ class ClaimClassifier:
         scoring does not (see ``predict_proba``)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        word = TfidfVectorizer(vocabulary=self.word_vocab, **WORD_SETTINGS)
+        word = TfidfVectorizer(vocabulary=self.word_vocab, **self.word_settings)
         word.idf_ = self.word_idf
-        char = TfidfVectorizer(vocabulary=self.char_vocab, **CHAR_SETTINGS)
+        char = TfidfVectorizer(vocabulary=self.char_vocab, **self.char_settings)
         char.idf_ = self.char_idf
         return word, char
 
@@ -98,8 +126,8 @@ class ClaimClassifier:
 
         Computed with numpy alone: importing scikit-learn and SciPy costs over a second of
         every cold start, and scoring a linear model needs neither. ``_word_block`` and
-        ``_char_block`` reproduce TfidfVectorizer.transform for the saved settings (a test
-        holds the two equal on the corpus)."""
+        ``_char_block`` reproduce TfidfVectorizer.transform for the settings saved with the
+        model (a test holds the two equal on the corpus)."""
         n = len(texts)
         if not n:
             return np.zeros((0, len(LABELS)))
@@ -122,18 +150,25 @@ class ClaimClassifier:
         return 1.0 / (1.0 + np.exp(-scores.T))
 
     def _word_block(self, texts: list[str]):
+        settings = self.word_settings
+        pattern = re.compile(settings["token_pattern"])
+        low, high = settings["ngram_range"]
         vocab = self.word_vocab
         rows: list[int] = []
         cols: list[int] = []
         for i, text in enumerate(texts):
-            found = [c for c in map(vocab.get, _word_terms(text)) if c is not None]
+            terms = _word_terms(text.lower() if settings["lowercase"] else text, pattern, low, high)
+            found = [c for c in map(vocab.get, terms) if c is not None]
             rows.extend([i] * len(found))
             cols.extend(found)
-        return _tfidf_rows(rows, cols, self.word_idf, len(texts))
+        return _tfidf_rows(rows, cols, self.word_idf, len(texts), settings["sublinear_tf"])
 
     def _char_block(self, texts: list[str]):
         """Character n-grams never cross a space, so each distinct word's vocabulary columns
         are looked up once per model and reused for every sentence that holds the word."""
+        settings = self.char_settings
+        low, high = settings["ngram_range"]
+        lowercase = settings["lowercase"]
         memo = self._char_memo
         if len(memo) > 200_000:
             memo.clear()
@@ -143,13 +178,14 @@ class ClaimClassifier:
         for i, text in enumerate(texts):
             start = len(cols)
             # scikit-learn collapses whitespace runs and splits on whitespace: the same words.
-            for word in text.lower().split():
+            for word in (text.lower() if lowercase else text).split():
                 found = memo.get(word)
                 if found is None:
-                    found = memo[word] = tuple(c for c in map(vocab.get, _char_wb_word(word)) if c is not None)
+                    grams = _char_wb_word(word, low, high)
+                    found = memo[word] = tuple(c for c in map(vocab.get, grams) if c is not None)
                 cols.extend(found)
             rows.extend([i] * (len(cols) - start))
-        return _tfidf_rows(rows, cols, self.char_idf, len(texts))
+        return _tfidf_rows(rows, cols, self.char_idf, len(texts), settings["sublinear_tf"])
 
     def decision_thresholds(self) -> dict[str, float]:
         return {label: float((self.thresholds or {}).get(label, DEFAULT_THRESHOLD)) for label in LABELS}
@@ -171,8 +207,8 @@ class ClaimClassifier:
         model = {
             "format": "claimcheck-claim-classifier/1",
             "labels": list(LABELS),
-            "word_settings": {k: list(v) if isinstance(v, tuple) else v for k, v in WORD_SETTINGS.items()},
-            "char_settings": {k: list(v) if isinstance(v, tuple) else v for k, v in CHAR_SETTINGS.items()},
+            "word_settings": _as_json(self.word_settings),
+            "char_settings": _as_json(self.char_settings),
             "word_vocab": dict(sorted(self.word_vocab.items())),
             "char_vocab": dict(sorted(self.char_vocab.items())),
             "rule_vocab": dict(sorted((self.rule_vocab or {}).items())),
@@ -219,6 +255,8 @@ class ClaimClassifier:
         model = json.loads((folder / "model.json").read_text("utf-8"))
         if model.get("format") != "claimcheck-claim-classifier/1" or tuple(model.get("labels", ())) != LABELS:
             raise ModelError(f"{folder / 'model.json'}: unknown model format or labels")
+        word_settings = _read_settings(model, "word_settings", "word", folder / "model.json")
+        char_settings = _read_settings(model, "char_settings", "char_wb", folder / "model.json")
         with np.load(folder / "weights.npz", allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in ("word_idf", "char_idf", "coef", "intercept")}
         n_features = len(model["word_vocab"]) + len(model["char_vocab"]) + len(model.get("rule_vocab", {}))
@@ -233,6 +271,8 @@ class ClaimClassifier:
             coef=arrays["coef"],
             intercept=arrays["intercept"],
             meta=model["meta"],
+            word_settings=word_settings,
+            char_settings=char_settings,
             rule_vocab=model.get("rule_vocab", {}),
             thresholds=thresholds,
             gate_types=gate_types,
@@ -256,23 +296,67 @@ def _read_decision(decision, where: Path) -> tuple[dict[str, float], bool]:
     return thresholds, gate
 
 
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token_pattern
+def _as_json(settings: dict) -> dict:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in settings.items()}
 
 
-def _word_terms(text: str) -> list[str]:
-    """Word n-grams as TfidfVectorizer(analyzer="word", lowercase=True) makes them."""
-    low, high = WORD_SETTINGS["ngram_range"]
-    tokens = _TOKEN.findall(text.lower())
+def _read_settings(model: dict, key: str, analyzer: str, where: Path) -> dict:
+    """One vectorizer's settings from model.json. The scorer reproduces exactly these, so
+    a model without them, or with one the scorer cannot reproduce, is refused."""
+    settings = model.get(key)
+    if not isinstance(settings, dict):
+        raise ModelError(
+            f"{where}: {key} missing: scoring reads the vectorizer settings from the model "
+            "(retrain with `claimcheck train`)"
+        )
+    for name in SCORED_SETTINGS[analyzer]:
+        if name not in settings:
+            raise ModelError(f"{where}: {key}.{name} missing (retrain with `claimcheck train`)")
+    problem = _settings_problem(settings, analyzer)
+    if problem:
+        raise ModelError(f"{where}: {key}.{problem}")
+    return {**settings, "ngram_range": tuple(settings["ngram_range"])}
+
+
+def _settings_problem(settings: dict, analyzer: str) -> str | None:
+    """What in ``settings`` the numpy scorer cannot reproduce, as "name: why"; None if nothing."""
+    unknown = sorted(set(settings) - set(SCORED_SETTINGS[analyzer]) - set(TRAINING_ONLY_SETTINGS))
+    if unknown:
+        return f"{unknown[0]}: not a setting the scorer reproduces"
+    if settings["analyzer"] != analyzer:
+        return f"analyzer: must be {analyzer!r}"
+    grams = settings["ngram_range"]
+    if not (
+        isinstance(grams, list) and len(grams) == 2 and all(type(n) is int for n in grams) and 1 <= grams[0] <= grams[1]
+    ):
+        return "ngram_range: must be [low, high] with 1 <= low <= high"
+    for name in ("lowercase", "sublinear_tf"):
+        if not isinstance(settings[name], bool):
+            return f"{name}: must be true or false"
+    if settings["norm"] != "l2":
+        return "norm: only 'l2' is supported"
+    if analyzer == "word":
+        try:
+            groups = re.compile(settings["token_pattern"]).groups
+        except (re.error, TypeError):
+            groups = 2
+        if groups > 1:
+            return "token_pattern: must be a regular expression with at most one group"
+    return None
+
+
+def _word_terms(text: str, pattern: re.Pattern, low: int, high: int) -> list[str]:
+    """Word n-grams of a (preprocessed) text as TfidfVectorizer(analyzer="word") makes them."""
+    tokens = pattern.findall(text)
     grams = list(tokens) if low == 1 else []
     for n in range(max(low, 2), min(high, len(tokens)) + 1):
         grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
     return grams
 
 
-def _char_wb_word(word: str) -> list[str]:
-    """The char_wb n-grams of one lower-cased word, as TfidfVectorizer(analyzer="char_wb")
+def _char_wb_word(word: str, low: int, high: int) -> list[str]:
+    """The char_wb n-grams of one (preprocessed) word, as TfidfVectorizer(analyzer="char_wb")
     makes them (it splits the text on whitespace and pads each word with a space)."""
-    low, high = CHAR_SETTINGS["ngram_range"]
     padded = f" {word} "
     size = len(padded)
     grams: list[str] = []
@@ -284,9 +368,9 @@ def _char_wb_word(word: str) -> list[str]:
     return grams
 
 
-def _tfidf_rows(rows: list[int], cols: list[int], idf: np.ndarray, n_rows: int):
-    """(row, column, value) arrays of sublinear tf-idf rows scaled to unit length, from one
-    (row, column) pair per occurrence of a term."""
+def _tfidf_rows(rows: list[int], cols: list[int], idf: np.ndarray, n_rows: int, sublinear: bool):
+    """(row, column, value) arrays of tf-idf rows (tf: 1 + log(count) when ``sublinear``)
+    scaled to unit length, from one (row, column) pair per occurrence of a term."""
     if not cols:
         empty = np.zeros(0, dtype=np.intp)
         return empty, empty, np.zeros(0)
@@ -295,7 +379,8 @@ def _tfidf_rows(rows: list[int], cols: list[int], idf: np.ndarray, n_rows: int):
         np.asarray(rows, dtype=np.int64) * width + np.asarray(cols, dtype=np.int64), return_counts=True
     )
     row_array, col_array = (keys // width).astype(np.intp), (keys % width).astype(np.intp)
-    values = (np.log(counts.astype(np.float64)) + 1.0) * idf[col_array]
+    tf = counts.astype(np.float64)
+    values = ((np.log(tf) + 1.0) if sublinear else tf) * idf[col_array]
     norms = np.sqrt(np.bincount(row_array, weights=values * values, minlength=n_rows))
     values /= norms[row_array]
     return row_array, col_array, values
@@ -355,6 +440,8 @@ def train(
         coef=np.vstack(coefs).astype(np.float64),
         intercept=np.asarray(intercepts, dtype=np.float64),
         meta=meta,
+        word_settings=dict(WORD_SETTINGS),
+        char_settings=dict(CHAR_SETTINGS),
         rule_vocab=rule_vocab,
         thresholds=thresholds,
         gate_types=gate_types,

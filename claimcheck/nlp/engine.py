@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from claimcheck.knowledge.lexicon import Lexicon
+from claimcheck.nlp.spacy_import import import_spacy
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -397,57 +398,6 @@ class ConceptMatcher:
         doc.spans[CONCEPTS_KEY] = concepts
         doc.spans[CUES_KEY] = cues
         return doc
-
-
-_SPACY_CLI_LINE = "from .cli.info import info"
-
-
-def import_spacy():
-    """``import spacy``, without spaCy's command line when that is safe.
-
-    spaCy's ``__init__`` imports ``spacy.cli`` (weasel, httpx, requests, jinja2 ...) only to
-    re-export ``spacy.info``: about a quarter of a second of every cold start, for code
-    claimcheck never runs. When that is the only use of ``spacy.cli`` in spaCy's
-    ``__init__``, a stand-in ``spacy.cli.info`` is put in place for the import and removed
-    right after, so a later ``import spacy.cli`` imports the real one, and ``spacy.info``
-    imports it when called. Otherwise (another spaCy version), a plain import.
-    """
-    import sys
-
-    if "spacy" in sys.modules:
-        return sys.modules["spacy"]
-    import importlib.util
-
-    try:
-        spec = importlib.util.find_spec("spacy")
-        with open(spec.origin, encoding="utf-8") as fh:  # type: ignore[union-attr,arg-type]
-            init = fh.read()
-    except (ImportError, OSError, TypeError, AttributeError, ValueError):
-        init = ""
-    if init.count("cli") != 1 or init.count(_SPACY_CLI_LINE) != 1 or "spacy.cli" in sys.modules:
-        import spacy
-
-        return spacy
-    import types
-
-    def info(*args, **kwargs):
-        return importlib.import_module("spacy.cli.info").info(*args, **kwargs)
-
-    package = types.ModuleType("spacy.cli")
-    package.__path__ = []
-    module = types.ModuleType("spacy.cli.info")
-    module.info = info  # type: ignore[attr-defined]
-    sys.modules["spacy.cli"], sys.modules["spacy.cli.info"] = package, module
-    try:
-        import spacy
-    finally:
-        for name, stand_in in (("spacy.cli.info", module), ("spacy.cli", package)):
-            if sys.modules.get(name) is stand_in:
-                del sys.modules[name]
-        loaded = sys.modules.get("spacy")
-        if loaded is not None and getattr(loaded, "cli", None) is package:
-            delattr(loaded, "cli")
-    return spacy
 
 
 def build_pipeline(lexicon: Lexicon) -> Language:

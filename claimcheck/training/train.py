@@ -14,6 +14,7 @@ import json
 import platform
 from pathlib import Path
 
+from claimcheck.core.errors import MissingExtra
 from claimcheck.core.records import CLAIM_TYPES
 from claimcheck.detect.classifier import (
     CHAR_SETTINGS,
@@ -85,7 +86,21 @@ def rule_features(sentences: list[Sentence]) -> list[dict[str, float]]:
     return out
 
 
+def require_training_libraries() -> None:
+    """Fitting needs scikit-learn and SciPy, which checking text does not, so they are an
+    extra; without them `claimcheck train` says in one line what to install."""
+    try:
+        import scipy.sparse  # noqa: F401
+        import sklearn.linear_model  # noqa: F401
+    except ImportError as exc:
+        raise MissingExtra(
+            f"claimcheck train needs scikit-learn and SciPy (cannot import {exc.name or 'them'}): "
+            "pip install 'claimcheck[train]' (in a checkout: pip install '.[train]')"
+        ) from None
+
+
 def train_model(corpus: Path | None = None, out: Path | None = None) -> tuple[ClaimClassifier, Path]:
+    require_training_libraries()
     corpus = Path(corpus) if corpus else corpus_dir()
     sentences = [s for s in load_corpus(corpus) if s.split == "train"]
     meta = {
