@@ -66,7 +66,13 @@ def rich_result() -> FileResult:
         path="content/page.md",
         findings=[finding],
         notices=[
-            Notice("CC901", "evidence dn.headache.migraine was last reviewed 2020-01-01 (over 24 months ago)", 2, 1)
+            Notice(
+                "CC901",
+                "evidence dn.headache.migraine was last reviewed 2020-01-01 (over 24 months ago)",
+                2,
+                1,
+                "dn.headache.migraine",
+            )
         ],
         source="# Dry needling\n\nDry needling is clinically proven to cure migraines.\n",
         fmt="markdown",

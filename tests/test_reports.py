@@ -362,7 +362,7 @@ def test_notices_in_every_format_with_their_position():
     source = "Dry needling eases neck pain.\n<!-- claimcheck-disable-next-line -->\nMore.\n"
     finding = _finding(source, "Dry needling eases neck pain.", "supported")
     finding.evidence_id, finding.certainty = "dn.x", "low"
-    stale = Notice("CC901", "evidence dn.x was last reviewed 2020-01-01 (over 24 months ago)", 1, 1)
+    stale = Notice("CC901", "evidence dn.x was last reviewed 2020-01-01 (over 24 months ago)", 1, 1, "dn.x")
     no_reason = Notice("CC902", "claimcheck-disable-next-line: suppression without a reason (add '-- reason')", 2, 1)
     report = Report(
         files=[FileResult(path="n.txt", findings=[finding], source=source, notices=[stale, no_reason], fmt="text")]

@@ -329,12 +329,14 @@ def short_reasons(reasons: list[str]) -> list[str]:
 @dataclass(slots=True)
 class Notice:
     """A finding about something other than a claim: a suppression comment (CC902-CC904),
-    stale evidence (CC901). 1-based line and column of what it is about."""
+    stale evidence (CC901). 1-based line and column of what it is about; a stale-evidence
+    notice carries the entry's id, so reports need not read it back out of the message."""
 
     rule: str
     message: str
     line: int = 1
     column: int = 1
+    evidence_id: str | None = None
 
     def __str__(self) -> str:
         return f"{self.line}:{self.column}: {self.rule} {self.message}"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimcheck.core.records import CLAIM_TYPES, VERDICTS, Citation
+from claimcheck.core.rule_codes import STALE_EVIDENCE
 from claimcheck.core.yamlio import SchemaError, check_keys, line_of, load_yaml, require
 from claimcheck.knowledge.citations import is_citing_link
 from claimcheck.knowledge.declared import intervention_of, parse_declaration, read_declarations
@@ -432,7 +433,7 @@ def validate_paths(paths: list[Path], known_concepts: set[str], today: dt.date |
                 warnings.append(f"{path}:{entry.line}: {entry.id}: no counter_examples")
             if entry.is_stale(today):
                 warnings.append(
-                    f"{path}:{entry.line}: CC901 {entry.id}: last_reviewed "
+                    f"{path}:{entry.line}: {STALE_EVIDENCE} {entry.id}: last_reviewed "
                     f"{entry.last_reviewed.isoformat()} is over 24 months ago"
                 )
     return ValidationReport(errors=errors, warnings=warnings, entries=count, files=len(files))

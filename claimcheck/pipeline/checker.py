@@ -17,6 +17,7 @@ from itertools import islice
 from pathlib import Path
 
 from claimcheck.core.records import SEVERITY, Document, EvidenceMatch, FileResult, Finding, Notice, Report
+from claimcheck.core.rule_codes import STALE_EVIDENCE
 from claimcheck.detect.extract import ClaimExtractor
 from claimcheck.ingest.documents import SUFFIX_FORMATS, InputError, parse, read_path
 from claimcheck.judge.highlights import pick, sentence_words
@@ -27,7 +28,6 @@ from claimcheck.knowledge.declared import read_declarations, with_declared
 from claimcheck.knowledge.evidence import EvidenceBase
 from claimcheck.knowledge.lexicon import Lexicon, bundled_dir, load_lexicon
 
-STALE_RULE = "CC901"
 # The classifier's cost is mostly per call: sentences of many files are scored together.
 BATCH_CHARS = 400_000  # check_files checks its pending files together once they hold this much text
 BATCH_FILES = 256  # ... or this many files
@@ -235,7 +235,7 @@ class Checker:
             if claim.confidence >= self.min_confidence:
                 groups.setdefault((claim.start, claim.end, claim.claim_type), []).append(claim)
         findings: list[Finding] = []
-        stale: dict[str, tuple[tuple[int, int], str]] = {}
+        stale: dict[str, Notice] = {}
         for group in groups.values():
             judged = []  # (judgement, entry), in the evidence base's order
             seen: set[str | None] = set()
@@ -262,10 +262,10 @@ class Checker:
                     message = (
                         f"evidence {entry.id} was last reviewed {entry.last_reviewed.isoformat()} (over 24 months ago)"
                     )
-                    stale[entry.id] = ((finding.line, finding.column), message)
+                    stale[entry.id] = Notice(STALE_EVIDENCE, message, finding.line, finding.column, entry.id)
             findings.append(finding)
         findings.sort(key=lambda f: (f.claim.start, f.claim.end, f.rule, f.claim.claim_type))
-        notices = [Notice(STALE_RULE, message, line, column) for (line, column), message in sorted(stale.values())]
+        notices = sorted(stale.values(), key=lambda n: (n.line, n.column, n.message))
         return FileResult(
             path=document.path,
             findings=findings,

@@ -51,9 +51,10 @@ CACHEDIR_TAG = (
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
 # 2: claims, citations and reasons stored once per entry, by index; 3: evidence, highlights,
-# notices; 4: signed (HMAC) and validated field by field (cache_schema.py)
-ENTRY_VERSION = 4
-ENTRY_MAGIC = b"claimcheck-cache-entry 4 hmac-sha256="
+# notices; 4: signed (HMAC) and validated field by field (cache_schema.py); 5: a notice
+# carries its evidence id
+ENTRY_VERSION = 5
+ENTRY_MAGIC = b"claimcheck-cache-entry 5 hmac-sha256="
 ENTRY_MAX_BYTES = 64 * 1024 * 1024  # larger results are not cached (and larger files never read)
 # A result with more findings is not cached: encoding (and later decoding) its entry would
 # roughly double the memory a run of such a file needs (bench/README.md).
@@ -106,7 +107,7 @@ def result_to_dict(result: FileResult) -> dict[str, Any]:
     return {
         "path": surrogates(result.path),
         "error": result.error,
-        "notices": [[n.rule, n.message, n.line, n.column] for n in result.notices],
+        "notices": [[n.rule, n.message, n.line, n.column, n.evidence_id] for n in result.notices],
         "source": result.source,
         "fmt": result.fmt,
         "findings": findings,

@@ -10,13 +10,12 @@ miss. The shape is the one ``cache.result_to_dict`` writes.
 from __future__ import annotations
 
 import dataclasses
-import re
 from typing import Any
 
 from claimcheck.core.records import CLAIM_TYPES, QUALIFIER_FIELDS, VERDICTS, Citation, Claim, EvidenceMatch, Finding
+from claimcheck.core.rule_codes import CODE_SHAPE
 
 _FORMATS = ("text", "markdown", "html")
-_RULE = re.compile(r"CC\d{3}")
 _CLAIM_KEYS = frozenset(f.name for f in dataclasses.fields(Claim))
 _CITATION_KEYS = frozenset(f.name for f in dataclasses.fields(Citation))
 _FINDING_KEYS = frozenset(f.name for f in dataclasses.fields(Finding))
@@ -82,7 +81,7 @@ def _match(e: Any, citations: int, reasons: int) -> bool:
         return False
     return (
         all(isinstance(e[k], str) for k in ("id", "topic", "certainty", "rule"))
-        and _RULE.fullmatch(e["rule"]) is not None
+        and CODE_SHAPE.fullmatch(e["rule"]) is not None
         and e["entry_verdict"] in VERDICTS
         and e["verdict"] in VERDICTS
         and _str_or_none(e["suggestion"])
@@ -104,15 +103,16 @@ def _highlight(h: Any, size: int | None) -> bool:
 
 
 def _notice(n: Any) -> bool:
-    """[rule, message, line, column] (records.Notice)."""
+    """[rule, message, line, column, evidence_id] (records.Notice)."""
     return (
         isinstance(n, list)
-        and len(n) == 4
+        and len(n) == 5
         and isinstance(n[0], str)
-        and _RULE.fullmatch(n[0]) is not None
+        and CODE_SHAPE.fullmatch(n[0]) is not None
         and isinstance(n[1], str)
         and _int(n[2], 1)
         and _int(n[3], 1)
+        and (n[4] is None or isinstance(n[4], str))
     )
 
 
@@ -121,7 +121,7 @@ def _finding(f: Any, claims: int, citations: int, reasons: int, size: int | None
         return False
     return (
         isinstance(f["rule"], str)
-        and _RULE.fullmatch(f["rule"]) is not None
+        and CODE_SHAPE.fullmatch(f["rule"]) is not None
         and f["verdict"] in VERDICTS
         and _str_or_none(f["suggestion"])
         and all(_str_or_none(f[k]) for k in ("evidence_id", "evidence_topic", "certainty"))

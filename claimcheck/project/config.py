@@ -29,7 +29,6 @@ import contextlib
 import dataclasses
 import json
 import os
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,12 +36,12 @@ from typing import Any
 
 from claimcheck.core.fileio import read_regular
 from claimcheck.core.globs import GlobError, compile_glob
+from claimcheck.core.rule_codes import SELECTOR as CODE_RE  # a rule code or prefix
 from claimcheck.report import FORMATS  # one list: a format is valid here once it can be rendered
 
 FAIL_ON = ("unsupported", "mixed", "any", "never")
 MIN_VERDICT = ("supported", "mixed", "unsupported")
 DEFAULT_INCLUDE = ["**/*.md", "**/*.markdown", "**/*.html", "**/*.htm", "**/*.txt"]
-CODE_RE = re.compile(r"^CC\d{0,3}$")
 
 
 class ConfigError(Exception):

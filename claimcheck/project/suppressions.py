@@ -30,15 +30,14 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from claimcheck.core.records import Finding, Notice
+from claimcheck.core.rule_codes import MALFORMED_SUPPRESSION as MALFORMED
+from claimcheck.core.rule_codes import SELECTOR as _CODE
+from claimcheck.core.rule_codes import SUPPRESSION_WITHOUT_REASON as NO_REASON
+from claimcheck.core.rule_codes import UNUSED_SUPPRESSION as UNUSED
 from claimcheck.ingest.documents import format_for
-
-NO_REASON = "CC902"
-UNUSED = "CC903"
-MALFORMED = "CC904"
 
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _DIRECTIVE = re.compile(r"\s*claimcheck-(disable-next-line|disable-file|disable|enable)(?=[\s,]|\Z)(.*)\Z", re.S)
-_CODE = re.compile(r"^CC\d{0,3}$")
 
 
 @dataclass

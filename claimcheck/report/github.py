@@ -14,9 +14,12 @@ from pathlib import Path
 
 from claimcheck.core.escape import terminal
 from claimcheck.core.records import Finding
+from claimcheck.core.rule_codes import VERDICT_LEVELS, level_of
 from claimcheck.report.markdown import citation_url, notice_lines, render_markdown, worst_first
 
-COMMANDS = {"unsupported": "error", "mixed": "warning", "supported": "notice"}
+# A SARIF level as a workflow command: GitHub calls a note a notice.
+LEVEL_COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
+COMMANDS = {verdict: LEVEL_COMMANDS[level] for verdict, level in VERDICT_LEVELS.items()}
 # GitHub rejects a step summary over 1 MiB; keep well under it.
 STEP_SUMMARY_LIMIT = 1_000_000
 
@@ -86,7 +89,7 @@ def render_github(report) -> str:
     for result, n in notice_lines(report):
         lines.append(
             command(
-                "notice",
+                LEVEL_COMMANDS[level_of(n.rule)],
                 n.message,
                 file=_slashes(result.path),
                 line=n.line,

@@ -17,43 +17,27 @@ from urllib.parse import quote
 from claimcheck import __version__
 from claimcheck.core.escape import json_text
 from claimcheck.core.records import Finding, line_starts, short_reasons
-from claimcheck.core.rule_codes import RUBRIC_SUMMARY, RULE_CODES, RULES
+from claimcheck.core.rule_codes import RUBRIC_SUMMARY, RULES, VERDICT_LEVELS, Rule, level_of
 from claimcheck.report.markdown import citation_url, notice_lines, worst_first
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "claimcheck/v1"
-STALE_RULE = "CC901"
-NOTICE_RULES = ("CC901", "CC902", "CC903", "CC904")
-LEVELS = {"unsupported": "error", "mixed": "warning", "supported": "note"}
-_NOTICE_EVIDENCE = re.compile(r"evidence (\S+) was last reviewed")
 
 
 def rule_ids() -> list[str]:
-    """Every rule the driver declares: the rubric's codes plus the notices, sorted."""
-    return sorted(set(RULE_CODES.values()) | set(NOTICE_RULES))
+    """Every rule the driver declares: the registry's codes, sorted."""
+    return sorted(RULES)
 
 
-def _default_level(code: str) -> str:
-    if code in NOTICE_RULES:
-        return "note"
-    situations = {situation for (_, situation), c in RULE_CODES.items() if c == code}
-    # No evidence and serious conditions are always unsupported; evidence rules vary.
-    return "warning" if "evidence" in situations else "error"
-
-
-def _rule(code: str) -> dict:
-    doc = RULES.get(code)
-    name = doc.name if doc else code
-    title = doc.title if doc else code
-    full = f"{doc.title}. {doc.flags}" if doc else code
-    help_md = (doc.markdown() if doc else f"# {code}\n") + "\n" + RUBRIC_SUMMARY
+def _rule(rule: Rule) -> dict:
+    help_md = rule.markdown() + "\n" + RUBRIC_SUMMARY
     return {
-        "id": code,
-        "name": "".join(part.capitalize() for part in name.split("-")),
-        "shortDescription": {"text": title},
-        "fullDescription": {"text": full},
+        "id": rule.code,
+        "name": "".join(part.capitalize() for part in rule.name.split("-")),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": f"{rule.title}. {rule.flags}"},
         "help": {"text": help_md, "markdown": help_md},
-        "defaultConfiguration": {"level": _default_level(code)},
+        "defaultConfiguration": {"level": rule.level},
         "properties": {"tags": ["health-claims"]},
     }
 
@@ -162,7 +146,7 @@ def render_sarif(report) -> str:
         entry = {
             "ruleId": f.rule,
             "ruleIndex": index.get(f.rule, -1),
-            "level": LEVELS.get(f.verdict, "warning"),
+            "level": VERDICT_LEVELS.get(f.verdict, "warning"),
             "message": {"text": _message(f)},
             "locations": [_location(uri, _region(f))],
         }
@@ -199,7 +183,7 @@ def render_sarif(report) -> str:
                 "name": "claimcheck",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "rules": [_rule(code) for code in rules],
+                "rules": [_rule(RULES[code]) for code in rules],
             }
         },
         "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
@@ -211,14 +195,14 @@ def render_sarif(report) -> str:
 
 
 def _notice_results(report, index: dict[str, int]) -> list[dict]:
-    """One ``note`` per notice, at its line and column (stale evidence: at the first claim
-    judged with that entry; a suppression comment: at the comment)."""
+    """One result per notice at its code's level, at its line and column (stale evidence: at
+    the first claim judged with that entry, with the entry's id; a suppression comment: at the
+    comment)."""
     out = []
     seen: dict[tuple[str, str], int] = {}
     for result, n in notice_lines(report):
         uri = artifact_uri(result.path)
-        match = _NOTICE_EVIDENCE.search(n.message) if n.rule == STALE_RULE else None
-        evidence_id = match.group(1) if match else None
+        evidence_id = n.evidence_id
         digest = fingerprint(n.rule, n.message if evidence_id is None else "", evidence_id)
         seen[(uri, digest)] = seen.get((uri, digest), 0) + 1
         region = {"startLine": max(1, n.line), "startColumn": max(1, n.column)}
@@ -227,7 +211,7 @@ def _notice_results(report, index: dict[str, int]) -> list[dict]:
             {
                 "ruleId": n.rule,
                 "ruleIndex": index.get(n.rule, -1),
-                "level": "note",
+                "level": level_of(n.rule),
                 "message": {"text": n.message},
                 "locations": [_location(uri, region)],
                 "partialFingerprints": {FINGERPRINT_KEY: f"{digest}:{seen[(uri, digest)]}"},
