@@ -72,9 +72,7 @@ def test_a_qualifier_cue_defined_only_by_a_pattern_fires(tmp_path):
     findings = checker.check_text("Cupping relieves back pain miraculously.", "w.txt").findings
     efficacy = [f for f in findings if f.claim.claim_type == "efficacy"]
     assert efficacy
-    claim = efficacy[0].claim
-    assert claim.qualifiers.get("wonder_wording") == ["miraculously"]
-    assert "wonder_wording" not in claim.qualifiers.present()
+    assert "wonder_wording" not in efficacy[0].claim.qualifiers.present()  # the report is unchanged
     assert any("wonder wording ('miraculously')" in r and "[wonder]" in r for r in efficacy[0].reasons)
     plain = checker.check_text("Cupping relieves back pain.", "w.txt").findings
     assert not any("[wonder]" in r for f in plain for r in f.reasons)
@@ -116,7 +114,8 @@ def test_exact_word_cues_do_not_match_other_forms(checker):
     from claimcheck.nlp.engine import CUES_KEY
 
     def marked(text: str) -> set[str]:
-        return {s.text for s in checker.nlp(text).spans[CUES_KEY] if s.label_ == "self_contained_comparative"}
+        doc = checker.nlp(text)
+        return {s.text for s in doc.spans[CUES_KEY] if s.label_ == "self_contained_comparative"}
 
     assert marked("Combining needling with rehab helps.") == {"Combining"}
     assert marked("We combine needling with rehab.") == set()

@@ -168,6 +168,11 @@ class Qualifiers:
         """The reported qualifiers the claim has, in report order."""
         return {name: value for name in QUALIFIER_FIELDS if (value := self.words.get(name))}
 
+    def reported(self) -> Qualifiers:
+        """Only what a report shows (and a cached result keeps): a finding's claim carries
+        this, so a result is the same whether it was checked now or read from the cache."""
+        return Qualifiers(self.present())
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Qualifiers) and self.words == other.words
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 
@@ -302,7 +302,7 @@ class Checker:
             highlights = pick(claim, words.words, concepts, reasons, self.lexicon, self._rule_cues, words.to_source)
         return Finding(
             rule=first.rule,
-            claim=claim,
+            claim=replace(claim, qualifiers=claim.qualifiers.reported()),  # as reports (and the cache) keep it
             verdict=first.verdict,
             reasons=[sys.intern(r) for r in reasons],
             suggestion=first.suggestion,
