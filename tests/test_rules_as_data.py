@@ -179,7 +179,7 @@ def test_a_misspelled_cue_in_an_evidence_entry_is_an_error(tmp_path, cli):
         Checker(evidence_dirs=[folder], use_model=False)
 
 
-def test_a_misspelled_cue_in_a_wording_rule_stops_the_checker(tmp_path):
+def test_a_misspelled_cue_in_a_wording_rule_stops_the_checker(tmp_path, cli):
     from claimcheck import Checker
 
     rules = _rules_copy(tmp_path)
@@ -193,6 +193,8 @@ def test_a_misspelled_cue_in_a_wording_rule_stops_the_checker(tmp_path):
         Checker(rules_dir=rules, use_model=False)
     assert str(err.value).startswith(f"{path}:{line}: rules[")
     assert ".when.cue: unknown cue 'natural_framin' (not in rules/cues.yaml)" in str(err.value)
+    out = cli("evidence", "validate", str(path))
+    assert out.returncode == 2 and f"error: {err.value}" in out.stdout.decode()
 
 
 def test_a_cue_the_code_reads_missing_from_the_cue_file_stops_the_checker(tmp_path):
@@ -206,6 +208,20 @@ def test_a_cue_the_code_reads_missing_from_the_cue_file_stops_the_checker(tmp_pa
         f"{rules / 'cues.yaml'}: claimcheck.detect.claim_forms: "
         "cue 'weak_comparative' is read by the code but not defined in the cue file"
     )
+
+
+def test_evidence_validate_reports_a_cue_the_code_reads_but_the_rules_lack(monkeypatch):
+    from typer.testing import CliRunner
+
+    from claimcheck.cli.app import app
+
+    monkeypatch.setitem(CODE_CUES, "claimcheck.detect.extract", frozenset({"hedge", "no_such_cue"}))
+    out = CliRunner().invoke(app, ["evidence", "validate"])
+    assert out.exit_code == 2
+    assert (
+        "error: " + str(REPO / "rules" / "cues.yaml") + ": claimcheck.detect.extract: "
+        "cue 'no_such_cue' is read by the code but not defined in the cue file"
+    ) in out.output
 
 
 def test_a_reported_qualifier_must_be_a_qualifier_cue(tmp_path):
