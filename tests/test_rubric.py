@@ -122,17 +122,14 @@ def test_rule_codes_are_stable():
     }
 
 
-def _lexicon_with_wording(tmp_path, wording_text):
-    """The bundled lexicon, but with its rules folder (and so its wording.yaml) in tmp_path."""
-    import dataclasses
-
+def _rules_from(tmp_path, wording_text):
+    """Wording rules loaded from a wording.yaml of our own, against the bundled lexicon."""
     from claimcheck.knowledge.lexicon import load_lexicon
+    from claimcheck.knowledge.wording_rules import load_wording_rules
 
-    lexicon = load_lexicon()
     tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "wording.yaml").write_text(wording_text, encoding="utf-8")
-    cues = {k: dataclasses.replace(c, source=str(tmp_path / "cues.yaml")) for k, c in lexicon.cues.items()}
-    return dataclasses.replace(lexicon, cues=cues)
+    return load_wording_rules(tmp_path / "wording.yaml", load_lexicon())
 
 
 def _claim(text, concepts, claim_type="efficacy"):
@@ -142,19 +139,21 @@ def _claim(text, concepts, claim_type="efficacy"):
 
 
 def test_serious_conditions_come_from_the_wording_data(tmp_path):
-    """CC103 is data: without the serious_condition rule, a diabetes claim is an ordinary one."""
+    """CC103 is data: without the serious_condition rule, a diabetes claim is an ordinary one.
+    The rubric judges with the rules it is handed (the Checker loads them once)."""
     from claimcheck.judge.rubric import WORDING_FILE, judge
-    from claimcheck.knowledge.lexicon import bundled_dir
+    from claimcheck.knowledge.lexicon import bundled_dir, load_lexicon
 
+    lexicon = load_lexicon()
     bundled = (bundled_dir("rules") / WORDING_FILE).read_text(encoding="utf-8")
     claim = _claim("Dry needling treats diabetes.", ["condition.serious", "dry_needling"])
-    with_rule = judge(claim, None, _lexicon_with_wording(tmp_path / "a", bundled), True)
+    with_rule = judge(claim, None, lexicon, True, _rules_from(tmp_path / "a", bundled))
     assert with_rule.rule == "CC103" and with_rule.verdict == "unsupported"
     assert "[serious_condition]" in with_rule.reasons[0]
 
     start = bundled.index("  - id: serious_condition")
     end = bundled.index("  - id: baby_pregnancy_conditions")
-    without = judge(claim, None, _lexicon_with_wording(tmp_path / "b", bundled[:start] + bundled[end:]), True)
+    without = judge(claim, None, lexicon, True, _rules_from(tmp_path / "b", bundled[:start] + bundled[end:]))
     assert without.rule == "CC102" and without.verdict == "unsupported"
     assert without.reasons[0].startswith("no substantiation on file")
     assert not any("12.2" in r for r in without.reasons)
@@ -164,9 +163,7 @@ def test_a_broken_wording_file_is_a_schema_error(tmp_path):
     import pytest
 
     from claimcheck.core.yamlio import SchemaError
-    from claimcheck.judge.rubric import judge
 
-    lexicon = _lexicon_with_wording(tmp_path, "rules:\n  - id: x\n    effect: maybe\n")
     with pytest.raises(SchemaError) as err:
-        judge(_claim("Dry needling treats diabetes.", ["condition.serious"]), None, lexicon, True)
+        _rules_from(tmp_path, "rules:\n  - id: x\n    effect: maybe\n")
     assert str(err.value).startswith(f"{tmp_path / 'wording.yaml'}:2: rules[0]")

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from claimcheck.judge.suggest import NO_EVIDENCE_SUGGESTION, bundled_suggestions, removal_advice
-from claimcheck.judge.wording import load_wording_rules
 from claimcheck.knowledge.evidence import EvidenceBase
 from claimcheck.knowledge.lexicon import bundled_dir, load_lexicon
+from claimcheck.knowledge.wording_rules import load_wording_rules
 
 LEXICON = load_lexicon()
 BASE = EvidenceBase.load(known_concepts=set(LEXICON.concepts))

@@ -12,9 +12,9 @@ from conftest import REPO
 
 from claimcheck.core.rule_codes import RULE_CODES
 from claimcheck.core.yamlio import SchemaError
-from claimcheck.judge.rubric import load_wording_rules, wording_path, wording_rules
 from claimcheck.knowledge.evidence import EvidenceBase, evidence_counts_markdown
 from claimcheck.knowledge.lexicon import bundled_dir, load_lexicon
+from claimcheck.knowledge.wording_rules import load_wording_rules
 
 LEXICON = load_lexicon()
 WORDING = bundled_dir("rules") / "wording.yaml"
@@ -37,8 +37,10 @@ def test_bundled_rules_load_and_cover_the_reference():
     ids = [r.id for r in RULES]
     assert len(ids) == len(set(ids))
     assert set(ids) >= REFERENCE_RULES
-    assert wording_path(LEXICON) == WORDING
-    assert wording_rules(LEXICON) == RULES
+
+
+def test_the_checker_loads_the_wording_rules_of_its_rules_folder(rules_checker):
+    assert rules_checker.wording_rules == RULES
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
@@ -186,7 +188,14 @@ def test_a_good_file_loads(tmp_path):
     ("old", "new", "line", "key", "message"),
     [
         ("    label: hedge\n", "    label: hedge\n    colour: red\n", 7, "rules[0].colour", "unknown key"),
-        ("when: {cue: hedge}", "when: {cue: hedges}", 4, "rules[0].when.cue", "'hedges' is not one of"),
+        ("when: {cue: hedge}", "when: {cue: hedges}", 4, "rules[0].when.cue", "unknown cue 'hedges'"),
+        (
+            "when: {cue: hedge}",
+            "when: {cue: hedge, cue_absent: [speed, permanant]}",
+            4,
+            "rules[0].when.cue_absent",
+            "unknown cue 'permanant' (not in rules/cues.yaml)",
+        ),
         ("when: {cue: hedge}", "when: {concept: condition.nope}", 4, "rules[0].when.concept", "condition.nope"),
         ("when: {cue: hedge}", "when: {cue: hedge, colour: red}", 4, "rules[0].when.colour", "unknown key"),
         ("effect: no_lift", "effect: lift", 5, "rules[0].effect", "'lift' is not one of"),

@@ -423,7 +423,9 @@ def explain(
 
     try:
         lexicon = lexicon_for(evidence or [])
-        base = EvidenceBase.load(list(evidence or []), known_concepts=set(lexicon.concepts))
+        base = EvidenceBase.load(
+            list(evidence or []), known_concepts=set(lexicon.concepts), known_cues=set(lexicon.cues)
+        )
     except SchemaError as exc:
         _error(str(exc))
         raise typer.Exit(2) from None
@@ -444,7 +446,10 @@ def evidence_list(evidence: Annotated[list[Path] | None, typer.Option("--evidenc
     from claimcheck.knowledge.evidence import EvidenceBase
 
     try:
-        base = EvidenceBase.load(list(evidence or []), known_concepts=set(lexicon_for(evidence or []).concepts))
+        lexicon = lexicon_for(evidence or [])
+        base = EvidenceBase.load(
+            list(evidence or []), known_concepts=set(lexicon.concepts), known_cues=set(lexicon.cues)
+        )
     except SchemaError as exc:
         _error(str(exc))
         raise typer.Exit(2) from None
@@ -461,11 +466,13 @@ def evidence_validate(
     """Validate evidence files: schema (with file:line and key), duplicate ids, citations, staleness.
 
     With no paths, the bundled base and the bundled wording rules (rules/wording.yaml) are
-    checked; a path named wording.yaml is checked as wording rules."""
+    checked; a path named wording.yaml is checked as wording rules. Every cue and concept id
+    they name must be in the bundled rules, and so must every cue the code reads by name."""
     from claimcheck.core.yamlio import SchemaError
-    from claimcheck.judge.wording import WORDING_FILE, load_wording_rules
+    from claimcheck.judge.required_cues import code_cue_errors
     from claimcheck.knowledge.evidence import validate_paths
     from claimcheck.knowledge.lexicon import bundled_dir, load_lexicon
+    from claimcheck.knowledge.wording_rules import WORDING_FILE, load_wording_rules
 
     targets = list(paths or [bundled_dir("rules") / "evidence", bundled_dir("rules") / WORDING_FILE])
     missing = [p for p in targets if not p.exists()]
@@ -473,7 +480,10 @@ def evidence_validate(
         _error(f"{p}: no such file or directory")
     lexicon = load_lexicon()
     wording = [p for p in targets if p.name == WORDING_FILE and p.is_file()]
-    report = validate_paths([p for p in targets if p.exists() and p not in wording], set(lexicon.concepts))
+    report = validate_paths(
+        [p for p in targets if p.exists() and p not in wording], set(lexicon.concepts), known_cues=set(lexicon.cues)
+    )
+    report.errors[:0] = code_cue_errors(lexicon)
     for path in wording:
         try:
             load_wording_rules(path, lexicon)

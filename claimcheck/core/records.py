@@ -10,7 +10,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Literal
 
@@ -116,36 +116,76 @@ class Document:
         return line + 1, offset - self._line_starts[line] + 1
 
 
-@dataclass(slots=True)  # one per claim: no per-instance __dict__
-class Qualifiers:
-    """How a claim is worded, read in the claim's own sentence."""
+def _reported(name: str) -> property:
+    return property(lambda self: self.words.get(name, []), doc=f"The words of the {name!r} cue (read only).")
 
-    hedge: list[str] = field(default_factory=list)
-    absolute: list[str] = field(default_factory=list)
-    mechanism_overstatement: list[str] = field(default_factory=list)
-    magnitude: list[str] = field(default_factory=list)
-    speed: list[str] = field(default_factory=list)
-    durability: list[str] = field(default_factory=list)
-    short_term: list[str] = field(default_factory=list)
-    population: list[str] = field(default_factory=list)
-    testimonial: list[str] = field(default_factory=list)
-    research_appeal: list[str] = field(default_factory=list)
-    risk_figure: list[str] = field(default_factory=list)
-    safety_minimizer: list[str] = field(default_factory=list)
-    avoidable_with_training: list[str] = field(default_factory=list)
-    limitation: list[str] = field(default_factory=list)
-    equivalence: list[str] = field(default_factory=list)
-    tradition: list[str] = field(default_factory=list)
-    natural: list[str] = field(default_factory=list)
-    disclaimer: list[str] = field(default_factory=list)
-    success_figure: list[str] = field(default_factory=list)
-    body_figure: list[str] = field(default_factory=list)
+
+class Qualifiers:
+    """How a claim is worded: the words of each cue (rules/cues.yaml) found in the claim's
+    own sentence, by cue id, in the order the matcher found them; ``q.get(cue_id)`` reads any
+    cue. The qualifiers a report shows are read-only attributes (``q.hedge``), declared below
+    in the order the JSON report lists them. Every other cue is kept too and read by the
+    rubric, but not reported: adding a cue to rules/cues.yaml does not change the report format.
+    """
+
+    __slots__ = ("words",)
+
+    hedge = _reported("hedge")
+    absolute = _reported("absolute")
+    mechanism_overstatement = _reported("mechanism_overstatement")
+    magnitude = _reported("magnitude")
+    speed = _reported("speed")
+    durability = _reported("durability")
+    short_term = _reported("short_term")
+    population = _reported("population")
+    testimonial = _reported("testimonial")
+    research_appeal = _reported("research_appeal")
+    risk_figure = _reported("risk_figure")
+    safety_minimizer = _reported("safety_minimizer")
+    avoidable_with_training = _reported("avoidable_with_training")
+    limitation = _reported("limitation")
+    equivalence = _reported("equivalence")
+    tradition = _reported("tradition")
+    natural = _reported("natural")
+    disclaimer = _reported("disclaimer")
+    success_figure = _reported("success_figure")
+    body_figure = _reported("body_figure")
+
+    def __init__(self, words: dict[str, list[str]] | None = None, **named: list[str]) -> None:
+        self.words: dict[str, list[str]] = {k: list(v) for k, v in {**(words or {}), **named}.items() if v}
+
+    def get(self, cue_id: str) -> list[str]:
+        """The words of a cue in the claim (empty when it has none). Read only."""
+        return self.words.get(cue_id, [])
+
+    def add(self, cue_id: str, word: str) -> None:
+        """Record a cue's word once, in the order it is met."""
+        bucket = self.words.setdefault(cue_id, [])
+        if word not in bucket:
+            bucket.append(word)
 
     def present(self) -> dict[str, list[str]]:
-        return {name: value for name in QUALIFIER_FIELDS if (value := getattr(self, name))}
+        """The reported qualifiers the claim has, in report order."""
+        return {name: value for name in QUALIFIER_FIELDS if (value := self.words.get(name))}
+
+    def reported(self) -> Qualifiers:
+        """Only what a report shows (and a cached result keeps): a finding's claim carries
+        this, so a result is the same whether it was checked now or read from the cache."""
+        return Qualifiers(self.present())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Qualifiers) and self.words == other.words
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it replaced
+
+    def __repr__(self) -> str:
+        return f"Qualifiers({self.words!r})"
 
 
-QUALIFIER_FIELDS = tuple(f.name for f in fields(Qualifiers))
+# The reported qualifiers, in report order (the JSON report's ``qualifiers`` keys).
+QUALIFIER_FIELDS: tuple[str, ...] = tuple(k for k, v in vars(Qualifiers).items() if isinstance(v, property))
+# The cue ids this module reads by name (checked against rules/cues.yaml at load).
+REQUIRED_CUES = frozenset(QUALIFIER_FIELDS)
 
 
 @dataclass(slots=True)

@@ -20,83 +20,12 @@ from claimcheck.nlp.sentences import (
     short_phrase,
 )
 
-# Comparative cues that make a comparison on their own, with no named comparator.
-SELF_CONTAINED_COMPARATIVE = {
-    "alternative to",
-    "alternative",
-    "less invasive",
-    "non-invasive",
-    "noninvasive",
-    "drug-free",
-    "medication-free",
-    "without drugs",
-    "without medication",
-    "without surgery",
-    "without pills",
-    "surgery-free",
-    "natural alternative",
-    "only mask",
-    "only masks",
-    "mask the symptoms",
-    "mask symptoms",
-    "masking",
-    "peripheral",
-    "the only",
-    "uniquely",
-    "unique",
-    "gold standard",
-    "first line",
-    "first-line",
-    "where other",
-    "when other",
-    "fails",
-    "failed",
-    "has not worked",
-    "haven't worked",
-    "didn't work",
-    "nothing else",
-    "as effective as",
-    "comparable",
-    "equal to",
-    "no better",
-    "same as",
-    "rarely used alone",
-    "alone",
-    "standalone",
-    "dependence",
-    "reliance",
-    "dependency",
-    "reduce the need for",
-    "reduced need for",
-    "beyond",
-    "combining",
-    "combined with",
-    "combination",
-    "together",
-    "integrative",
-    "integrating",
-    "integrate",
-    "integrated",
-    "hand-in-hand",
-    "hand in hand",
-    "work together",
-    "complementary treatments",
-    "alongside",
-    "in conjunction with",
-    "in combination with",
-    "used alone",
-    "merely mask",
-    "have not gotten",
-}
-
-
 NOUN_KINDS = ("condition", "intervention")
 # Units that are fragments by nature: a bullet, a heading or page metadata on a page about
 # a therapy is about that therapy when it names a condition or an outcome.
 FRAGMENT_KINDS = ("list_item", "heading", "meta")
 # Wording that turns a bare heading label ("Pain Relief") into a claim ("Fast, Lasting Pain Relief").
 HEADING_QUALIFIERS = ("speed", "durability", "absolute", "magnitude")
-CONTRAST_CUES = ("unlike", "instead of", "rather than")
 SENTENCE_WIDE_QUALIFIERS = ("disclaimer", "limitation")
 # Concepts recognised by the shape of a phrase rather than a term list; their first word
 # may be a claim verb, which must not be dropped as part of a noun.
@@ -223,22 +152,23 @@ def has_any(s: Sentence, cue_ids: tuple[str, ...]) -> bool:
 
 
 CLAIM_CUES = ("efficacy_verb", "mechanism_verb", "comparative", "evaluative")
-# Comparative cues that need an evaluative word ("Unlike acupuncture, it targets muscles" is not a claim).
-WEAK_COMPARATIVE = {
-    "unlike",
-    "better",
-    "worse",
-    "greater",
-    "safer",
-    "more than",
-    "less than",
-    "greater than",
-    "combine",
-    "combining",
-    "pair",
-    "before a",
-    "after a",
-}
+# The cue ids this module reads by name (checked against rules/cues.yaml at load).
+REQUIRED_CUES = frozenset(
+    {
+        *CLAIM_CUES,
+        *HEADING_QUALIFIERS,
+        *PROMISE_QUALIFIERS,
+        *SENTENCE_WIDE_QUALIFIERS,
+        "causal",
+        "contrast",
+        "negation",
+        "pseudo_negation",
+        "recovery",
+        "self_contained_comparative",
+        "testimonial",
+        "weak_comparative",
+    }
+)
 
 
 def drop_cues_inside_nouns(s: Sentence, lexicon: Lexicon) -> None:
@@ -262,9 +192,15 @@ def drop_cues_inside_nouns(s: Sentence, lexicon: Lexicon) -> None:
     ]
 
 
+def _comparatives_also(s: Sentence, cue_id: str) -> list[bool]:
+    """Per comparative cue of a sentence: whether cue ``cue_id`` marks the same words."""
+    marked = {(c.start, c.end) for c in s.cues if c.label_ == cue_id}
+    return [(c.start, c.end) in marked for c in s.cues if c.label_ == "comparative"]
+
+
 def contrasted(s: Sentence) -> bool:
     """ "Unlike statins, ...", "instead of painkillers": the claim is set against a named option."""
-    return any(c.label_ == "comparative" and c.text.lower() in CONTRAST_CUES for c in s.cues)
+    return any(_comparatives_also(s, "contrast"))
 
 
 def sibling_comparison(s: Sentence, testimonial: bool, comparator_ids: set[str]) -> bool:
@@ -273,12 +209,13 @@ def sibling_comparison(s: Sentence, testimonial: bool, comparator_ids: set[str])
 
 
 def comparative(s: Sentence, comparators: list[str]) -> bool:
-    cues = [c for c in s.cues if c.label_ == "comparative"]
-    if not cues:
+    """A comparison: a comparative cue with a named comparator, or one that compares on its
+    own ("drug-free", "the only"); a weak one ("better", "unlike") needs an evaluative word."""
+    if not s.has("comparative"):
         return False
-    if not comparators and not any(c.text.lower() in SELF_CONTAINED_COMPARATIVE for c in cues):
+    if not comparators and not any(_comparatives_also(s, "self_contained_comparative")):
         return False
-    strong = any(c.text.lower() not in WEAK_COMPARATIVE for c in cues)
+    strong = not all(_comparatives_also(s, "weak_comparative"))
     return strong or s.has("evaluative")
 
 

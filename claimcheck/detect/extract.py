@@ -48,16 +48,49 @@ MODEL_ADD_UNLINKED_THRESHOLD = 0.95
 MODEL_VETO_THRESHOLD = 0.05
 RULE_PRIOR_EXPLICIT = 0.9
 RULE_PRIOR_IMPLICIT = 0.75
-# Qualifiers a lead-in passes on to each list item under it.
+# Qualifiers a lead-in passes on to each list item under it (with the cues the rubric reads
+# beside two of them: which speed words are immediate, which research words are bare).
 INHERITED_QUALIFIERS = (
     "absolute",
     "magnitude",
     "speed",
+    "immediacy",
     "durability",
     "hedge",
     "research_appeal",
+    "research_word",
     "population",
     "short_term",
+)
+# The cue ids this module reads by name (checked against rules/cues.yaml at load).
+REQUIRED_CUES = frozenset(
+    {
+        *INHERITED_QUALIFIERS,
+        "advice",
+        "avoidable_with_training",
+        "call_to_action",
+        "causal",
+        "comparative",
+        "contraindication",
+        "efficacy_verb",
+        "figure",
+        "guarantee",
+        "implicit_subject",
+        "mechanism_verb",
+        "negated_harm",
+        "offering",
+        "price",
+        "procedure",
+        "recovery",
+        "reference_entry",
+        "risk_figure",
+        "safety_assertion",
+        "safety_minimizer",
+        "safety_promise",
+        "sensory",
+        "testimonial",
+        "venue",
+    }
 )
 # Safety concepts that are also ordinary pain words: alone, with an efficacy verb, they
 # are an efficacy claim ("relieves soreness"), not a safety claim.

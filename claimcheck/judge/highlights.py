@@ -48,6 +48,8 @@ WHY = {
     "hedge": "hedge",
     "safety_assertion": "safety",
 }
+# The cue ids this module reads by name (checked against rules/cues.yaml at load).
+REQUIRED_CUES = frozenset(WHY)
 # With no evidence entry, the concepts that say what a claim of each type is about.
 TYPE_KINDS = {
     "efficacy": ("condition", "outcome"),

@@ -19,24 +19,28 @@ general step-downs. See docs/rubric.md.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from claimcheck.core.records import VERDICTS, Claim, Qualifiers
 from claimcheck.core.rule_codes import RULE_CODES
 from claimcheck.detect.extract import NAMED_THERAPY
 from claimcheck.judge.suggest import NO_EVIDENCE_SUGGESTION, suggestion_for  # noqa: F401  (re-exported)
-from claimcheck.judge.wording import (  # noqa: F401  (re-exported: the rubric's public names)
+from claimcheck.judge.wording import Fired, fired_rules
+from claimcheck.knowledge.evidence import EvidenceEntry
+from claimcheck.knowledge.lexicon import Lexicon
+from claimcheck.knowledge.wording_rules import (  # noqa: F401  (re-exported: the rubric's public names)
     EFFECTS,
     LIFT_CUES,
     WORDING_FILE,
-    _Fired,
-    _fired_rules,
+    WordingRule,
     load_wording_rules,
-    wording_path,
-    wording_rules,
 )
-from claimcheck.knowledge.evidence import EvidenceEntry
-from claimcheck.knowledge.lexicon import Lexicon
+
+# The cue ids the rubric reads by name (checked against rules/cues.yaml at load):
+# ``immediacy`` (speed words of an immediate effect, which short-term evidence can cover) and
+# ``research_word`` (a bare "research" or "studies", which alone is no appeal to research).
+REQUIRED_CUES = frozenset({"immediacy", "research_appeal", "research_word", "short_term", "speed", *LIFT_CUES})
 
 
 @dataclass
@@ -45,10 +49,6 @@ class Judgement:
     reasons: list[str]
     suggestion: str | None
     rule: str
-
-
-# Speed words that describe an immediate effect, which short-term evidence can cover.
-IMMEDIACY = {"immediate", "immediately", "instant", "instantly", "rapid", "rapidly", "right away", "straight away"}
 
 
 # -- the verdict -------------------------------------------------------------------------
@@ -69,7 +69,7 @@ def _quote(words: list[str]) -> str:
     return ", ".join(f"'{w}'" for w in words[:3])
 
 
-def _no_evidence_reasons(claim: Claim, has_evidence_file: bool, fired: list[_Fired]) -> list[str]:
+def _no_evidence_reasons(claim: Claim, has_evidence_file: bool, fired: list[Fired]) -> list[str]:
     what = claim.intervention_label or "this therapy"
     first = f"no substantiation on file for this {claim.claim_type} claim about {what}"
     if not has_evidence_file:
@@ -87,10 +87,18 @@ def _no_evidence_reasons(claim: Claim, has_evidence_file: bool, fired: list[_Fir
     return [first, second]
 
 
-def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evidence_file: bool) -> Judgement:
+def judge(
+    claim: Claim,
+    entry: EvidenceEntry | None,
+    lexicon: Lexicon,
+    has_evidence_file: bool,
+    rules: Sequence[WordingRule],
+) -> Judgement:
+    """The verdict on a claim against an evidence entry (or none), moved by the wording
+    ``rules`` (rules/wording.yaml, loaded once by the Checker)."""
     q = claim.qualifiers
-    fired = _fired_rules(claim, entry, lexicon)
-    by_effect: dict[str, list[_Fired]] = {e: [] for e in EFFECTS}
+    fired = fired_rules(claim, entry, lexicon, rules)
+    by_effect: dict[str, list[Fired]] = {e: [] for e in EFFECTS}
     for f in fired:
         by_effect[f.rule.effect].append(f)
     situation = "evidence" if entry is not None else "no_evidence"
@@ -187,8 +195,8 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
     # (the regulators' wording rules) still count after it.
     contradicted = False
     for rule in entry.wording:
-        words = getattr(q, rule.cue, None) or []
-        if rule.cue == "research_appeal" and not _uncited_appeal(words):
+        words = q.get(rule.cue)
+        if rule.cue == "research_appeal" and not _uncited_appeal(q):
             words = []
         if words:
             contradicted = True
@@ -208,7 +216,7 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
         hedge
         and not lifts_blocked
         and entry.verdict == "mixed"
-        and (q.short_term or any(w in IMMEDIACY for w in q.speed) or "short_term" not in limits)
+        and (q.short_term or _immediate(q) or "short_term" not in limits)
     ):
         reasons.append(f"hedged ({_quote(hedge)}) and within the evidence's scope -> supported as stated")
         verdict = "supported"
@@ -218,10 +226,10 @@ def judge(claim: Claim, entry: EvidenceEntry | None, lexicon: Lexicon, has_evide
     return finish(verdict)
 
 
-def _lift_words(q: Qualifiers, no_lift: list[_Fired]) -> dict[str, list[str]]:
+def _lift_words(q: Qualifiers, no_lift: list[Fired]) -> dict[str, list[str]]:
     """The words of each lift cue that may still lift after the no_lift rules: a rule on a lift
     cue cancels the words it matched; ``cancels`` names other lift cues to cancel outright."""
-    out = {name: list(getattr(q, name)) for name in LIFT_CUES}
+    out = {name: list(q.get(name)) for name in LIFT_CUES}
     for f in no_lift:
         for cue in f.rule.cancels:
             if cue not in out:
@@ -234,7 +242,7 @@ def _lift_words(q: Qualifiers, no_lift: list[_Fired]) -> dict[str, list[str]]:
     return out
 
 
-def _apply_steps(verdict: str, steps: list[_Fired], reasons: list[str]) -> str:
+def _apply_steps(verdict: str, steps: list[Fired], reasons: list[str]) -> str:
     """One step down per over-reach (§3.4 of the dry-needling reference), each on a line of its
     own; the rules of one kind are one over-reach ("faster" on a row that shows no speed
     benefit trips two speed rules but is one over-reach)."""
@@ -253,5 +261,13 @@ def _apply_steps(verdict: str, steps: list[_Fired], reasons: list[str]) -> str:
     return verdict
 
 
-def _uncited_appeal(words: list[str]) -> bool:
-    return any(w not in ("evidence", "research", "study", "studies", "science", "trials") for w in words)
+def _immediate(q: Qualifiers) -> bool:
+    """A speed word that describes an immediate effect ("instantly"), not a promise of pace."""
+    immediate = q.get("immediacy")
+    return any(w in immediate for w in q.speed)
+
+
+def _uncited_appeal(q: Qualifiers) -> bool:
+    """An appeal to research beyond a bare research word ("research" alone is no appeal)."""
+    bare = q.get("research_word")
+    return any(w not in bare for w in q.research_appeal)

@@ -129,7 +129,7 @@ def with_declared(lexicon: Lexicon, declared: list[Concept]) -> Lexicon:
             patterns=[*known.patterns, *concept.patterns],
             examples=[*known.examples, *concept.examples],
         )
-    return Lexicon(concepts=concepts, cues=lexicon.cues)
+    return Lexicon(concepts=concepts, cues=lexicon.cues, cue_file=lexicon.cue_file)
 
 
 def lexicon_for(evidence_paths: Iterable[str | Path] = (), rules_dir: Path | None = None) -> Lexicon:

@@ -189,7 +189,14 @@ def _accepted_wording(node: dict, path: Path, where: str) -> str | None:
     return _text(node, "accepted_wording", path, where)
 
 
-def _entry(node: object, path: Path, where: str, intervention: str, known: set[str] | None) -> EvidenceEntry:
+def _entry(
+    node: object,
+    path: Path,
+    where: str,
+    intervention: str,
+    known: set[str] | None,
+    known_cues: set[str] | None = None,
+) -> EvidenceEntry:
     if not isinstance(node, dict):
         raise SchemaError(path, None, where, "expected a mapping")
     check_keys(node, ENTRY_KEYS, path, where)
@@ -242,9 +249,12 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
         if not isinstance(rule, dict):
             raise SchemaError(path, line_of(node, "wording"), w, "expected a mapping")
         check_keys(rule, {"cue", "verdict", "reason"}, path, w)
+        cue = _text(rule, "cue", path, w)
+        if known_cues is not None and cue not in known_cues:
+            raise SchemaError(path, line_of(rule, "cue"), f"{w}.cue", f"unknown cue {cue!r} (not in rules/cues.yaml)")
         wording.append(
             WordingRule(
-                cue=_text(rule, "cue", path, w),
+                cue=cue,
                 verdict=_choice(rule, "verdict", VERDICTS, path, w),
                 reason=_text(rule, "reason", path, w),
             )
@@ -291,10 +301,14 @@ def _entry(node: object, path: Path, where: str, intervention: str, known: set[s
 
 
 def load_evidence_file(
-    path: Path, known_concepts: set[str] | None = None, errors: list[SchemaError] | None = None
+    path: Path,
+    known_concepts: set[str] | None = None,
+    errors: list[SchemaError] | None = None,
+    known_cues: set[str] | None = None,
 ) -> tuple[str, list[EvidenceEntry]]:
     """Load one file. With ``errors``, a bad entry is recorded there and the rest still load
-    (for `claimcheck evidence validate`); without it, the first error is raised."""
+    (for `claimcheck evidence validate`); without it, the first error is raised. With
+    ``known_concepts`` and ``known_cues``, every concept and cue an entry names must be one."""
     data = load_yaml(path)
     if not isinstance(data, dict):
         raise SchemaError(path, None, "", "expected a mapping with 'intervention' and 'entries'")
@@ -314,7 +328,7 @@ def load_evidence_file(
     entries = []
     for i, item in enumerate(items):
         try:
-            entries.append(_entry(item, path, f"entries[{i}]", intervention, known_concepts))
+            entries.append(_entry(item, path, f"entries[{i}]", intervention, known_concepts, known_cues))
         except SchemaError as exc:
             if errors is None:
                 raise
@@ -331,9 +345,14 @@ class EvidenceBase:
 
     @classmethod
     def load(
-        cls, extra_dirs: list[Path] | None = None, known_concepts: set[str] | None = None, rules_dir: Path | None = None
+        cls,
+        extra_dirs: list[Path] | None = None,
+        known_concepts: set[str] | None = None,
+        rules_dir: Path | None = None,
+        known_cues: set[str] | None = None,
     ) -> EvidenceBase:
-        """Load the bundled evidence, then each extra folder; later entries win by id."""
+        """Load the bundled evidence, then each extra folder; later entries win by id. Ids an
+        entry names must be in ``known_concepts`` and ``known_cues`` (when given)."""
         bundled = (rules_dir or bundled_dir("rules")) / "evidence"
         dirs = [bundled, *(extra_dirs or [])] if bundled.is_dir() else list(extra_dirs or [])
         entries: dict[str, EvidenceEntry] = {}
@@ -344,7 +363,7 @@ class EvidenceBase:
                 raise SchemaError(folder, None, "", "evidence folder not found")
             seen_here: dict[str, EvidenceEntry] = {}
             for path in sorted(folder.glob("*.yaml")):
-                _, loaded = load_evidence_file(path, known_concepts)
+                _, loaded = load_evidence_file(path, known_concepts, known_cues=known_cues)
                 files.append(str(path))
                 for entry in loaded:
                     if entry.id in seen_here:
@@ -388,8 +407,11 @@ class ValidationReport:
     files: int
 
 
-def validate_paths(paths: list[Path], known_concepts: set[str], today: dt.date | None = None) -> ValidationReport:
-    """Check evidence files or folders: schema, duplicate ids, citations, examples, staleness."""
+def validate_paths(
+    paths: list[Path], known_concepts: set[str], today: dt.date | None = None, known_cues: set[str] | None = None
+) -> ValidationReport:
+    """Check evidence files or folders: schema, unknown concept and cue ids, duplicate ids,
+    citations, examples, staleness."""
     files: list[Path] = []
     for p in paths:
         p = Path(p)
@@ -407,7 +429,7 @@ def validate_paths(paths: list[Path], known_concepts: set[str], today: dt.date |
             known_concepts.update(c.id for c in read_declarations([path]))
     for path in files:
         try:
-            _, entries = load_evidence_file(path, known_concepts, errors)
+            _, entries = load_evidence_file(path, known_concepts, errors, known_cues)
         except SchemaError as exc:
             errors.append(exc)
             continue

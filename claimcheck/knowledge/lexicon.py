@@ -7,6 +7,7 @@ data with one schema each, validated on load.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,15 +51,27 @@ class Cue:
     description: str
     source: str = ""
     line: int = 0
+    lemmas: bool = True  # terms also match by lemma ("relieve" finds "relieves"); False: as written only
 
 
 @dataclass
 class Lexicon:
     concepts: dict[str, Concept]
     cues: dict[str, Cue]
+    cue_file: str = ""  # where the cues were read (errors about them name it)
 
     def of_kind(self, kind: str) -> list[Concept]:
         return [c for c in self.concepts.values() if c.kind == kind]
+
+
+def missing_cues(lexicon: Lexicon, reader: str, cue_ids: Iterable[str]) -> list[SchemaError]:
+    """One error per cue id that code (module ``reader``) reads by name but the cue file
+    does not define: renaming or dropping a cue in the data must not silently switch a rule off."""
+    where = lexicon.cue_file or "cues.yaml"
+    return [
+        SchemaError(where, None, reader, f"cue {cue_id!r} is read by the code but not defined in the cue file")
+        for cue_id in sorted(set(cue_ids) - set(lexicon.cues))
+    ]
 
 
 def _str_list(node: dict, key: str, path: Path, where: str, required: bool = True) -> list[str]:
@@ -139,7 +152,7 @@ def load_cues(path: Path) -> list[Cue]:
     check_keys(data, {"cues"}, path, "")
     items = require(data, "cues", list, path, "")
     out = []
-    allowed = {"id", "group", "terms", "patterns", "examples", "counter_examples", "description"}
+    allowed = {"id", "group", "terms", "patterns", "examples", "counter_examples", "description", "lemmas"}
     for i, item in enumerate(items):
         where = f"cues[{i}]"
         if not isinstance(item, dict):
@@ -155,6 +168,9 @@ def load_cues(path: Path) -> list[Cue]:
         examples = _str_list(item, "examples", path, where)
         if not examples:
             raise SchemaError(path, line_of(item, "examples"), f"{where}.examples", "needs at least one example")
+        lemmas = item.get("lemmas", True)
+        if not isinstance(lemmas, bool):
+            raise SchemaError(path, line_of(item, "lemmas"), f"{where}.lemmas", "expected true or false")
         out.append(
             Cue(
                 id=require(item, "id", str, path, where),
@@ -166,6 +182,7 @@ def load_cues(path: Path) -> list[Cue]:
                 description=str(item.get("description", "")),
                 source=str(path),
                 line=line_of(item) or 0,
+                lemmas=lemmas,
             )
         )
     return out
@@ -189,4 +206,4 @@ def load_lexicon(rules_dir: Path | None = None) -> Lexicon:
         if cue.id in cues:
             raise SchemaError(cue_path, cue.line, "id", f"duplicate cue id {cue.id!r}")
         cues[cue.id] = cue
-    return Lexicon(concepts=concepts, cues=cues)
+    return Lexicon(concepts=concepts, cues=cues, cue_file=str(cue_path))

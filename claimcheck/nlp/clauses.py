@@ -16,6 +16,8 @@ from __future__ import annotations
 
 # Cue ids whose spans are predicates: a new clause may start where one starts.
 PREDICATE_CUES = frozenset({"efficacy_verb", "mechanism_verb", "safety_minimizer"})
+# The cue ids this module reads by name (checked against rules/cues.yaml at load).
+REQUIRED_CUES = PREDICATE_CUES
 # Tokens that join coordinated predicates.
 _LINKS = frozenset({",", ";", "&", "and", "+", "plus", "—", "–"})
 # Tokens that always start a new clause (with what follows them).

@@ -351,19 +351,20 @@ class ConceptMatcher:
 
         for item, prefix in [(c, "C") for c in lexicon.concepts.values()] + [(q, "Q") for q in lexicon.cues.values()]:
             try:
-                self._add(nlp, f"{prefix}:{item.id}", item.terms, item.patterns)
+                self._add(nlp, f"{prefix}:{item.id}", item.terms, item.patterns, getattr(item, "lemmas", True))
             except MatchPatternError as exc:
                 detail = " ".join(str(exc).split())[-160:]
                 raise SchemaError(
                     item.source, item.line, f"{item.id}.patterns", f"invalid spaCy pattern: {detail}"
                 ) from None
 
-    def _add(self, nlp: Language, key: str, terms: list[str], patterns: list[list[dict]]) -> None:
+    def _add(self, nlp: Language, key: str, terms: list[str], patterns: list[list[dict]], lemmas: bool = True) -> None:
         if terms:
             # One Doc per term serves both matchers: lemmas do not touch the LOWER attribute.
             docs = [_set_lemmas(nlp.make_doc(t)) for t in terms]
             self.lower.add(key, docs)
-            self.lemma.add(key, docs)
+            if lemmas:  # a cue of exact words ("lemmas: false") is matched on lower case only
+                self.lemma.add(key, docs)
         if patterns:
             self._checker.add(key, patterns)
             compiled = [[self._flags.compile(spec) for spec in pattern] for pattern in patterns]

@@ -17,6 +17,8 @@ from claimcheck.nlp.engine import CONCEPTS_KEY, CUES_KEY
 
 # Cues that state the limits of the evidence: a sentence holding one is not cut into clauses.
 LIMIT_CUES = frozenset({"limitation", "disclaimer", "evidence_absent"})
+# The cue ids this module reads by name (checked against rules/cues.yaml at load).
+REQUIRED_CUES = LIMIT_CUES
 FRAGMENT_MAX_WORDS = 10  # a bullet or banner phrase has at most this many words
 BANNER_MAX_WORDS = 6  # a banner with a full stop: "Lose weight without dieting."
 

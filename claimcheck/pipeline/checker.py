@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 
@@ -21,12 +21,13 @@ from claimcheck.core.rule_codes import STALE_EVIDENCE
 from claimcheck.detect.extract import ClaimExtractor
 from claimcheck.ingest.documents import SUFFIX_FORMATS, InputError, parse, read_path
 from claimcheck.judge.highlights import pick, sentence_words
+from claimcheck.judge.required_cues import check_code_cues
 from claimcheck.judge.rubric import judge
 from claimcheck.judge.suggest import removal_advice
-from claimcheck.judge.wording import wording_rules
 from claimcheck.knowledge.declared import read_declarations, with_declared
 from claimcheck.knowledge.evidence import EvidenceBase
 from claimcheck.knowledge.lexicon import Lexicon, bundled_dir, load_lexicon
+from claimcheck.knowledge.wording_rules import WORDING_FILE, load_wording_rules
 
 # The classifier's cost is mostly per call: sentences of many files are scored together.
 BATCH_CHARS = 400_000  # check_files checks its pending files together once they hold this much text
@@ -61,12 +62,16 @@ class Checker:
         evidence_dirs = [Path(d) for d in evidence_dirs]
         # Interventions that the extra evidence files declare join the lexicon for this Checker.
         self.lexicon: Lexicon = with_declared(load_lexicon(self.rules_dir), read_declarations(evidence_dirs))
-        # Validated now: a broken wording.yaml stops the run before any file.
-        self._rule_cues = {rule.id: rule.when.cue for rule in wording_rules(self.lexicon)}
+        check_code_cues(self.lexicon)  # every cue the code reads by name is in the cue file
+        # Loaded once, from this rules folder, and validated now: a broken wording.yaml stops
+        # the run before any file.
+        self.wording_rules = load_wording_rules(self.rules_dir / WORDING_FILE, self.lexicon)
+        self._rule_cues = {rule.id: rule.when.cue for rule in self.wording_rules}
         self.evidence = EvidenceBase.load(
             evidence_dirs,
             known_concepts=set(self.lexicon.concepts),
             rules_dir=self.rules_dir,
+            known_cues=set(self.lexicon.cues),
         )
         self.today = today or dt.date.today()
         self._nlp = None
@@ -249,7 +254,7 @@ class Checker:
                     key = entry.id if entry else None
                     if key not in seen:
                         seen.add(key)
-                        judgement = judge(claim, entry, self.lexicon, has_file)
+                        judgement = judge(claim, entry, self.lexicon, has_file, self.wording_rules)
                         judgement.suggestion = self._keep_to_the_claim(judgement.suggestion, claim, entry)
                         judged.append((judgement, entry))
             order = sorted(range(len(judged)), key=lambda i: -SEVERITY[judged[i][0].verdict])
@@ -300,7 +305,7 @@ class Checker:
             highlights = pick(claim, words.words, concepts, reasons, self.lexicon, self._rule_cues, words.to_source)
         return Finding(
             rule=first.rule,
-            claim=claim,
+            claim=replace(claim, qualifiers=claim.qualifiers.reported()),  # as reports (and the cache) keep it
             verdict=first.verdict,
             reasons=[sys.intern(r) for r in reasons],
             suggestion=first.suggestion,
