@@ -31,7 +31,7 @@ def test_defaults():
     assert config == Config()
     assert config.select == ["CC"] and config.ignore == [] and config.fail_on == "unsupported"
     assert config.min_confidence == 0.0 and config.format == "text" and config.exclude == []
-    assert config.include == ["**/*.md", "**/*.markdown", "**/*.html", "**/*.htm", "**/*.txt"]
+    assert config.include == ["**/*.txt", "**/*.text", "**/*.md", "**/*.markdown", "**/*.mdx", "**/*.html", "**/*.htm"]
     assert set(config.sources.values()) == {"default"}
 
 

@@ -37,11 +37,14 @@ from typing import Any
 
 from claimcheck.core.fileio import read_regular
 from claimcheck.core.globs import GlobError, compile_glob
+from claimcheck.ingest.discovery import CHECKED_SUFFIXES
 from claimcheck.report import FORMATS  # one list: a format is valid here once it can be rendered
 
 FAIL_ON = ("unsupported", "mixed", "any", "never")
 MIN_VERDICT = ("supported", "mixed", "unsupported")
-DEFAULT_INCLUDE = ["**/*.md", "**/*.markdown", "**/*.html", "**/*.htm", "**/*.txt"]
+# Every suffix a folder walk picks up (claimcheck.ingest.discovery), so that without an
+# include list of its own a project checks what the Python API checks.
+DEFAULT_INCLUDE = [f"**/*{suffix}" for suffix in CHECKED_SUFFIXES]
 CODE_RE = re.compile(r"^CC\d{0,3}$")
 
 
