@@ -31,7 +31,7 @@ def test_defaults():
     assert config == Config()
     assert config.select == ["CC"] and config.ignore == [] and config.fail_on == "unsupported"
     assert config.min_confidence == 0.0 and config.format == "text" and config.exclude == []
-    assert config.include == ["**/*.md", "**/*.markdown", "**/*.html", "**/*.htm", "**/*.txt"]
+    assert config.include == ["**/*.txt", "**/*.text", "**/*.md", "**/*.markdown", "**/*.mdx", "**/*.html", "**/*.htm"]
     assert set(config.sources.values()) == {"default"}
 
 
@@ -217,7 +217,10 @@ def test_glob_match(pattern, path, matches):
 def test_is_included(tmp_path):
     config = Config(exclude=["drafts", "archive/**"], root=tmp_path)
     assert is_included(config, tmp_path / "blog" / "post.md")
-    assert is_included(config, tmp_path / "blog" / "post.HTM") is False  # globs are case-sensitive
+    assert is_included(config, tmp_path / "blog" / "post.HTM")  # the default: every checked suffix, any case
+    assert is_included(config, tmp_path / "blog" / "post.mdx") and is_included(config, tmp_path / "notes.text")
+    htm = Config(include=["**/*.htm"], root=tmp_path)
+    assert is_included(htm, tmp_path / "blog" / "post.HTM") is False  # globs are case-sensitive
     assert is_included(config, tmp_path / "page.htm")
     assert not is_included(config, tmp_path / "blog" / "post.pdf")
     assert not is_included(config, tmp_path / "blog" / "drafts" / "post.md")

@@ -25,8 +25,8 @@ from claimcheck.core.rule_codes import (
     get_rule_doc,
 )
 from claimcheck.core.rules_markdown import COMMAND, rules_markdown
-from claimcheck.judge.wording import load_wording_rules
 from claimcheck.knowledge.lexicon import bundled_dir, load_lexicon
+from claimcheck.knowledge.wording_rules import load_wording_rules
 from claimcheck.project.cache import ResultCache, settings_key
 from claimcheck.project.suppressions import apply_suppressions
 from claimcheck.report.github import render_github

@@ -248,7 +248,7 @@ def test_jobs_output_is_identical_to_a_serial_run(site, tmp_path):
 def test_automatic_jobs_on_a_large_run_match_a_serial_run(tmp_path):
     """The default --jobs 0 uses worker processes for a large run (forked with the pipeline
     already built); the report must be byte-identical to --jobs 1."""
-    from claimcheck.project.runner import AUTO_MIN_BYTES, AUTO_MIN_FILES, auto_jobs
+    from claimcheck.project.parallel import AUTO_MIN_BYTES, AUTO_MIN_FILES, auto_jobs
 
     big = tmp_path / "big"
     big.mkdir()

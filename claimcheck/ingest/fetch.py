@@ -28,7 +28,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from claimcheck import __version__
+from claimcheck.core.version import __version__
 from claimcheck.ingest.documents import InputError
 
 CONTENT_TYPES = {"text/html": "html", "text/plain": "text", "text/markdown": "markdown"}

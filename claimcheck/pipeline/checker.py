@@ -19,7 +19,7 @@ from pathlib import Path
 from claimcheck.core.records import SEVERITY, Document, EvidenceMatch, FileResult, Finding, Notice, Report
 from claimcheck.core.rule_codes import STALE_EVIDENCE
 from claimcheck.detect.extract import ClaimExtractor
-from claimcheck.ingest.documents import SUFFIX_FORMATS, InputError, parse, read_path
+from claimcheck.ingest.documents import InputError, parse, read_path
 from claimcheck.judge.highlights import pick, sentence_words
 from claimcheck.judge.required_cues import check_code_cues
 from claimcheck.judge.rubric import judge
@@ -106,13 +106,29 @@ class Checker:
             return FileResult(path=path, error=str(exc))
         return self.check_document(document)
 
-    def check_paths(self, paths: Iterable[str]) -> Report:
-        """Check files and folders; unreadable inputs get an error and the rest go on."""
+    def check_paths(self, paths: Iterable[str], url_timeout: float = 10.0) -> Report:
+        """Check inputs as the command line reads them (claimcheck.ingest.discovery): files,
+        folders (walked for .txt, .text, .md, .markdown, .mdx, .html and .htm files), URLs,
+        ``-`` for standard input, ``@FILE`` lists and ``.jsonl`` crawl records. No project
+        configuration is read. Inputs that cannot be checked get an error; the rest go on."""
+        from claimcheck.ingest.discovery import Kind, discover, read_stdin
+        from claimcheck.ingest.sources import check_sources, check_url
+
+        found = list(discover(paths))
+        batched = [f.record if f.record is not None else f.path for f in found if f.kind in (Kind.FILE, Kind.RECORD)]
+        checked = check_sources(self, batched)
         report = Report()
-        expanded = list(expand_paths(paths))
-        checked = iter(self.check_files([path for path, error in expanded if not error]))
-        for path, error in expanded:
-            report.files.append(FileResult(path=path, error=error) if error else next(checked))
+        for item in found:
+            if item.kind is Kind.ERROR:
+                result = FileResult(path=item.path, error=item.error)
+            elif item.kind is Kind.URL:
+                result = check_url(self, item.path, url_timeout)
+            elif item.kind is Kind.STDIN:
+                data = read_stdin()
+                result = data if isinstance(data, FileResult) else self.check_bytes(data, "<stdin>")
+            else:
+                result = next(checked)
+            report.files.append(result)
         return report
 
     def check_files(self, paths: Iterable[str]) -> Iterator[FileResult]:
@@ -349,28 +365,3 @@ def _read_each(paths: Iterable[str]) -> Iterator[Document | FileResult]:
             yield read_path(path)
         except InputError as exc:
             yield FileResult(path=path, error=str(exc))
-
-
-def expand_paths(paths: Iterable[str]) -> Iterator[tuple[str, str | None]]:
-    """Yield (path, error) for every file to check; folders are walked for known suffixes."""
-    for raw in paths:
-        if raw == "-":
-            yield raw, None
-            continue
-        p = Path(raw)
-        if p.is_dir():
-            found = sorted(
-                str(f)
-                for f in p.rglob("*")
-                if f.is_file()
-                and f.suffix.lower() in SUFFIX_FORMATS
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
-            if not found:
-                yield raw, f"{raw}: no .txt, .md or .html files in this folder"
-            for f in found:
-                yield f, None
-        elif p.exists() or p.is_symlink():
-            yield raw, None
-        else:
-            yield raw, f"{raw}: no such file or directory"

@@ -179,6 +179,15 @@ def settings_key(**parts: Any) -> str:
     return json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
 
 
+def entry_key(data: bytes, settings: str) -> str:
+    """An entry's name: sha256 of the bytes, claimcheck's version and the settings string."""
+    h = hashlib.sha256()
+    for part in (data, __version__.encode(), settings.encode("utf-8")):
+        h.update(len(part).to_bytes(8, "big"))  # length-prefixed: no two inputs collide
+        h.update(part)
+    return h.hexdigest()
+
+
 def key_file() -> Path:
     """Where this user's signing key lives (see the module doc)."""
     if os.environ.get(KEY_ENV):
@@ -252,11 +261,7 @@ class ResultCache:
         return hmac.new(self.secret, payload, hashlib.sha256).hexdigest().encode("ascii")
 
     def key(self, data: bytes, settings: str) -> str:
-        h = hashlib.sha256()
-        for part in (data, __version__.encode(), settings.encode("utf-8")):
-            h.update(len(part).to_bytes(8, "big"))  # length-prefixed: no two inputs collide
-            h.update(part)
-        return h.hexdigest()
+        return entry_key(data, settings)
 
     def _entry(self, key: str) -> Path:
         return self.folder / f"{key}.json"

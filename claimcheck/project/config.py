@@ -20,7 +20,9 @@ config file's folder, with forward slashes: ``*`` and ``?`` stay within one fold
 spans folders (``**/`` may match none), in ``exclude`` and ``per-file-ignores`` a pattern
 matching a leading folder covers everything under it, and a pattern without ``/`` is also
 tried on every path component (so ``drafts`` excludes any ``drafts/`` folder); in
-``include`` a pattern without ``/`` is tried on the file name (``*.txt`` at any depth).
+``include`` a pattern without ``/`` is tried on the file name (``*.txt`` at any depth). The
+default ``include`` is every suffix a folder walk reads (claimcheck.ingest.discovery), in
+any case.
 """
 
 from __future__ import annotations
@@ -37,11 +39,14 @@ from typing import Any
 from claimcheck.core.fileio import read_regular
 from claimcheck.core.globs import GlobError, compile_glob
 from claimcheck.core.rule_codes import SELECTOR as CODE_RE  # a rule code or prefix
+from claimcheck.ingest.discovery import CHECKED_SUFFIXES
 from claimcheck.report import FORMATS  # one list: a format is valid here once it can be rendered
 
 FAIL_ON = ("unsupported", "mixed", "any", "never")
 MIN_VERDICT = ("supported", "mixed", "unsupported")
-DEFAULT_INCLUDE = ["**/*.md", "**/*.markdown", "**/*.html", "**/*.htm", "**/*.txt"]
+# Every suffix a folder walk picks up (claimcheck.ingest.discovery), so that without an
+# include list of its own a project checks what the Python API checks.
+DEFAULT_INCLUDE = [f"**/*{suffix}" for suffix in CHECKED_SUFFIXES]
 
 
 class ConfigError(Exception):
@@ -288,10 +293,14 @@ def rule_enabled(config: Config, code: str, path: str | Path | None = None) -> b
 
 
 def is_included(config: Config, path: str | Path, root: Path | None = None, resolved: Path | None = None) -> bool:
-    """Whether a file found by walking a folder is checked: matches include, not exclude."""
+    """Whether a file found by walking a folder is checked: matches include, not exclude.
+    The default include is every checked suffix in any case (``page.HTM`` too), as the walk
+    itself reads them; globs a configuration gives are case-sensitive."""
     rel = _relative(path, root if root is not None else config.root, resolved)
     if any(glob_match(g, rel) for g in config.exclude):
         return False
+    if config.include == DEFAULT_INCLUDE:
+        return Path(path).suffix.lower() in CHECKED_SUFFIXES
     return any(glob_match(g, rel, folders=False) for g in config.include)
 
 

@@ -19,7 +19,6 @@ This module imports nothing from Dask at import time: ``local:N`` workers preloa
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import os
 import signal
@@ -31,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from claimcheck import __version__
+from claimcheck.core import collector
 from claimcheck.core.records import FileResult
 from claimcheck.ingest.sources import Record, check_sources, check_url
 
@@ -125,25 +124,13 @@ _BUILD_DIGESTS: dict[bool, str] = {}
 
 
 def build_digest(bundled_model: bool = True) -> str:
-    """sha256 of what decides a Checker's results on this machine: claimcheck's version and
-    Python code, its rules (*.yaml), its data files and, when used, its bundled model."""
-    if bundled_model in _BUILD_DIGESTS:
-        return _BUILD_DIGESTS[bundled_model]
-    from claimcheck.knowledge.lexicon import bundled_dir
+    """This machine's build (claimcheck.project.cache_keys.build_digest), with the bundled
+    model or without one; computed once per process."""
+    if bundled_model not in _BUILD_DIGESTS:
+        from claimcheck.knowledge.lexicon import bundled_dir
+        from claimcheck.project.cache_keys import build_digest as digest
 
-    here = Path(__file__).resolve().parents[1]  # the claimcheck package
-    code = [p for p in here.rglob("*.py") if p.relative_to(here).parts[0] not in ("_rules", "_models")]
-    groups = [(here, code + sorted((here / "data").glob("*"))), (bundled_dir("rules"), None)]
-    if bundled_model:
-        models = bundled_dir("models")
-        groups.append((models, [models / name for name in ("manifest.json", "model.json", "weights.npz")]))
-    h = hashlib.sha256(__version__.encode())
-    for root, files in groups:
-        for f in sorted(files if files is not None else root.rglob("*.yaml")):
-            data = f.read_bytes() if f.is_file() else b""
-            h.update(f"{f.relative_to(root).as_posix()}\0{len(data)}\0".encode())
-            h.update(data)
-    _BUILD_DIGESTS[bundled_model] = h.hexdigest()
+        _BUILD_DIGESTS[bundled_model] = digest(bundled_dir("models") if bundled_model else None)
     return _BUILD_DIGESTS[bundled_model]
 
 
@@ -209,7 +196,7 @@ def _worker_checker(settings: Settings) -> Checker:
         except (SchemaError, ModelError) as exc:
             raise WorkerSetupError(f"{_worker_name()}: {exc}") from None
     checker.nlp  # noqa: B018 - spaCy is built now, once per process, not inside the first batch
-    gc.freeze()  # as the CLI does: the pipeline's millions of objects leave the collector's scans
+    collector.freeze_once()  # as the CLI does, once per worker process (claimcheck.core.collector)
     _CHECKERS[settings.key] = checker
     BUILDS[settings.key] += 1
     while len(_CHECKERS) > KEEP_CHECKERS:
@@ -265,8 +252,8 @@ def dask_setup(worker: Any) -> None:
     """Preload hook of the ``local:N`` workers (processes of claimcheck's own run, never a
     user's cluster): Ctrl-C reaches the whole process group, and only the client should act
     on it (it cancels the run and closes the cluster); and the garbage collector runs as in
-    the command line's own process (``claimcheck.cli.app.main``): far less often while a run's
-    many short-lived objects come and go."""
+    the command line's own process (``claimcheck.core.collector.tune``): far less often while
+    a run's many short-lived objects come and go."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.set_threshold(50_000, 20, 100)
+    collector.tune()

@@ -55,10 +55,12 @@ from typing import TYPE_CHECKING, Any
 
 from claimcheck.core.errors import SchedulerError
 from claimcheck.core.records import FileResult, Report
+from claimcheck.ingest.discovery import read_stdin
 from claimcheck.ingest.sources import Record, is_list_arg, is_records_file
 from claimcheck.project.dask_engine import Engine
 from claimcheck.project.dask_worker import Fetch, File, Item, Settings, Stdin, make_settings
-from claimcheck.project.runner import Run, RunOptions, RunResult, _evidence_key, _Input, _shown, read_stdin
+from claimcheck.project.filters import apply_baseline, shown
+from claimcheck.project.runner import Run, RunOptions, RunResult, _evidence_key, _Input
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -242,7 +244,7 @@ class DaskRun(Run):
             items = (item for raw in args for item in self.resolve(raw))
         with connect(self.scheduler) as client:
             for item, result in Engine(client).results(self.work(self._checked(items)), progress):
-                yield _shown(self._filter(item, result))
+                yield shown(self._filter(item, result))
 
     def _checked(self, items: Iterable[_Input]) -> Iterator[_Input]:
         for item in items:
@@ -258,10 +260,7 @@ class DaskRun(Run):
         files = list(self.stream(args, progress, on_total))
         run = RunResult(report=Report(files=files), settings=self.settings(), skipped=list(self.skipped))
         if self.options.baseline is not None:
-            from claimcheck.project.baseline import filter_new, load_baseline
-
-            prints = load_baseline(self.options.baseline)
-            run.baseline_matched = filter_new(run.report, prints, root=self.options.baseline.resolve().parent)
+            run.baseline_matched = apply_baseline(run.report, self.options.baseline)
         return run
 
 
@@ -385,31 +384,24 @@ def check(
         yield result
 
 
-def _api_items(inputs: Iterable[str | Record], settings: Settings, listed: bool = False) -> Iterator[tuple]:
-    from claimcheck.ingest.documents import InputError
-    from claimcheck.ingest.fetch import is_url
-    from claimcheck.ingest.sources import read_list, read_records
-    from claimcheck.pipeline.checker import expand_paths
+def _api_items(inputs: Iterable[str | Record], settings: Settings) -> Iterator[tuple]:
+    """(settings, item) to check, or (None, error result), for each input in order: strings
+    as ``claimcheck.ingest.discovery`` reads them (as ``Checker.check_paths`` does)."""
+    from claimcheck.ingest.discovery import Kind, discover
 
     for raw in inputs:
         if isinstance(raw, Record):
             yield settings, raw
-        elif raw == "-" and not listed:
-            data = read_stdin()
-            yield (None, data) if isinstance(data, FileResult) else (settings, Stdin(data))
-        elif is_url(raw):
-            yield settings, Fetch(raw)
-        elif is_list_arg(raw) and not listed:
-            try:
-                yield from _api_items(read_list(raw[1:]), settings, listed=True)
-            except InputError as exc:
-                yield None, FileResult(path=raw, error=str(exc))
-        elif is_records_file(raw):
-            for record in read_records(raw):
-                yield settings, record
-        else:
-            for path, error in expand_paths([raw]):
-                if error:
-                    yield None, FileResult(path=path, error=error)
-                else:
-                    yield settings, File(path, os.path.abspath(path))
+            continue
+        for found in discover([raw]):
+            if found.kind is Kind.ERROR:
+                yield None, FileResult(path=found.path, error=found.error)
+            elif found.kind is Kind.STDIN:
+                data = read_stdin()
+                yield (None, data) if isinstance(data, FileResult) else (settings, Stdin(data))
+            elif found.kind is Kind.URL:
+                yield settings, Fetch(found.path)
+            elif found.kind is Kind.RECORD:
+                yield settings, found.record
+            else:
+                yield settings, File(found.path, os.path.abspath(found.path))
