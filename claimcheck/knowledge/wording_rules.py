@@ -245,6 +245,11 @@ def _rule(node: Any, path: Path, where: str, lexicon: Lexicon) -> WordingRule:
     code = _text(node, "code", path, where) if "code" in node else None
     if code is not None and code not in RULE_CODES.values():
         raise SchemaError(path, line_of(node, "code"), f"{where}.code", f"{code!r} is not a rule code (docs/rules.md)")
+    if code is not None and (effect != "unsupported" or when.entry == "none"):
+        # The rubric gives a finding a rule's own code only when the rule decides the verdict
+        # outright; anywhere else the key would be accepted and silently do nothing.
+        why = "only effect: unsupported rules (without entry: none) give a finding their own code"
+        raise SchemaError(path, line_of(node, "code"), f"{where}.code", why)
     source = require(node, "source", dict, path, where)
     check_keys(source, {"ref", "url"}, path, f"{where}.source")
     url = _text(source, "url", path, f"{where}.source")
