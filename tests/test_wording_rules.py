@@ -203,7 +203,13 @@ def test_a_good_file_loads(tmp_path):
         ("verdict: unsupported}", "verdict: fine}", 10, "rules[0].examples[0].verdict", "'fine'"),
         ('url: "https://example.org/ruling"', 'url: "example.org"', 8, "rules[0].source.url", "http"),
         ("    effect: no_lift\n", "    effect: no_lift\n    code: CC999\n", 6, "rules[0].code", "CC999"),
-        ("    effect: no_lift\n", "    effect: no_lift\n    code: CC103\n", 6, "rules[0].code", "only effect: unsupported"),
+        (
+            "    effect: no_lift\n",
+            "    effect: no_lift\n    code: CC103\n",
+            6,
+            "rules[0].code",
+            "only effect: unsupported",
+        ),
     ],
 )
 def test_schema_errors_name_file_line_and_key(tmp_path, old, new, line, key, message):
