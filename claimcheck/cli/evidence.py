@@ -12,24 +12,30 @@ from claimcheck.cli.text import describe_entry
 from claimcheck.core.escape import terminal
 
 
-@app.command()
-def explain(
-    evidence_id: Annotated[str, typer.Argument(help="An evidence id, e.g. dn.pain.neck.short_term.")],
-    evidence: Annotated[list[Path] | None, typer.Option("--evidence")] = None,
-) -> None:
-    """Show an evidence entry: verdict, scope, summary, accepted wording and citations."""
+def _load_base(evidence: list[Path] | None):
+    """The evidence base with these folders, every id checked against the lexicon; a broken
+    file is one line and exit 2."""
     from claimcheck.core.yamlio import SchemaError
     from claimcheck.knowledge.declared import lexicon_for
     from claimcheck.knowledge.evidence import EvidenceBase
 
     try:
         lexicon = lexicon_for(evidence or [])
-        base = EvidenceBase.load(
+        return EvidenceBase.load(
             list(evidence or []), known_concepts=set(lexicon.concepts), known_cues=set(lexicon.cues)
         )
     except SchemaError as exc:
         _error(str(exc))
         raise typer.Exit(2) from None
+
+
+@app.command()
+def explain(
+    evidence_id: Annotated[str, typer.Argument(help="An evidence id, e.g. dn.pain.neck.short_term.")],
+    evidence: Annotated[list[Path] | None, typer.Option("--evidence")] = None,
+) -> None:
+    """Show an evidence entry: verdict, scope, summary, accepted wording and citations."""
+    base = _load_base(evidence)
     entry = base.entries.get(evidence_id)
     if entry is None:
         close = [i for i in sorted(base.entries) if evidence_id.split(".")[0] in i][:5]
@@ -42,18 +48,7 @@ def explain(
 @evidence_app.command("list")
 def evidence_list(evidence: Annotated[list[Path] | None, typer.Option("--evidence")] = None) -> None:
     """One line per evidence entry: id, type, verdict, certainty, topic."""
-    from claimcheck.core.yamlio import SchemaError
-    from claimcheck.knowledge.declared import lexicon_for
-    from claimcheck.knowledge.evidence import EvidenceBase
-
-    try:
-        lexicon = lexicon_for(evidence or [])
-        base = EvidenceBase.load(
-            list(evidence or []), known_concepts=set(lexicon.concepts), known_cues=set(lexicon.cues)
-        )
-    except SchemaError as exc:
-        _error(str(exc))
-        raise typer.Exit(2) from None
+    base = _load_base(evidence)
     for entry in sorted(base.entries.values(), key=lambda e: (e.intervention, e.id)):
         _say(f"{entry.id:44} {entry.claim_type:11} {entry.verdict:11} {entry.certainty:9} {entry.topic}")
 
