@@ -16,7 +16,7 @@ from claimcheck.core.records import QUALIFIER_FIELDS, Qualifiers
 from claimcheck.core.yamlio import SchemaError
 from claimcheck.judge.required_cues import CODE_CUES, code_cue_errors
 from claimcheck.knowledge.evidence import EvidenceBase, validate_paths
-from claimcheck.knowledge.lexicon import load_lexicon
+from claimcheck.knowledge.lexicon import bundled_dir, load_lexicon
 
 LEXICON = load_lexicon()
 
@@ -219,7 +219,7 @@ def test_evidence_validate_reports_a_cue_the_code_reads_but_the_rules_lack(monke
     out = CliRunner().invoke(app, ["evidence", "validate"])
     assert out.exit_code == 2
     assert (
-        "error: " + str(REPO / "rules" / "cues.yaml") + ": claimcheck.detect.extract: "
+        "error: " + str(bundled_dir("rules") / "cues.yaml") + ": claimcheck.detect.extract: "
         "cue 'no_such_cue' is read by the code but not defined in the cue file"
     ) in out.output
 
