@@ -172,3 +172,24 @@ def test_the_api_reads_lists_crawl_records_and_standard_input(tmp_path, monkeypa
     by_path = {r.path: r for r in report.files}
     claims = [[f.claim.text for f in by_path[p].findings] for p in ("page.md", "home", "<stdin>")]
     assert claims[0] and claims[0] == claims[1] == claims[2]
+
+
+def test_the_api_and_dask_leave_out_reports_claimcheck_wrote(tmp_path, monkeypatch, rules_checker):
+    """A report saved beside the pages (named, or found in the folder) is not a page: the
+    command line skipped it; the API and the Dask client used to check it as one."""
+    from claimcheck.project.distributed import _api_items
+    from claimcheck.report import render
+
+    monkeypatch.chdir(tmp_path)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "page.md").write_text(PAGE, encoding="utf-8")
+    report = rules_checker.check_paths(["site"])
+    for fmt, name in (("markdown", "report.md"), ("html", "report.html"), ("text", "report.txt")):
+        (site / name).write_text(render(report, fmt), encoding="utf-8")
+    (tmp_path / "findings.jsonl").write_text(render(report, "jsonl"), encoding="utf-8")
+    inputs = ["site", "site/report.md", "findings.jsonl"]
+    cli = [item.path for item in Run(RunOptions()).inputs(inputs)]
+    api = [result.path for result in rules_checker.check_paths(inputs).files]
+    dask = [item.path for settings, item in _api_items(inputs, settings=object())]
+    assert cli == api == dask == [str(Path("site") / "page.md")]

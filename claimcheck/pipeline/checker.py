@@ -110,11 +110,14 @@ class Checker:
         """Check inputs as the command line reads them (claimcheck.ingest.discovery): files,
         folders (walked for .txt, .text, .md, .markdown, .mdx, .html and .htm files), URLs,
         ``-`` for standard input, ``@FILE`` lists and ``.jsonl`` crawl records. No project
-        configuration is read. Inputs that cannot be checked get an error; the rest go on."""
+        configuration is read. Inputs that cannot be checked get an error; the rest go on.
+        Reports and baselines claimcheck wrote are left out, named or found in a folder, as
+        the command line leaves them out."""
         from claimcheck.ingest.discovery import Kind, discover, read_stdin
+        from claimcheck.ingest.own_reports import is_report_file
         from claimcheck.ingest.sources import check_sources, check_url
 
-        found = list(discover(paths))
+        found = [f for f in discover(paths, is_own_report=is_report_file) if f.kind is not Kind.SKIPPED]
         batched = [f.record if f.record is not None else f.path for f in found if f.kind in (Kind.FILE, Kind.RECORD)]
         checked = check_sources(self, batched)
         report = Report()

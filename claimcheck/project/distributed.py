@@ -388,12 +388,15 @@ def _api_items(inputs: Iterable[str | Record], settings: Settings) -> Iterator[t
     """(settings, item) to check, or (None, error result), for each input in order: strings
     as ``claimcheck.ingest.discovery`` reads them (as ``Checker.check_paths`` does)."""
     from claimcheck.ingest.discovery import Kind, discover
+    from claimcheck.ingest.own_reports import is_report_file
 
     for raw in inputs:
         if isinstance(raw, Record):
             yield settings, raw
             continue
-        for found in discover([raw]):
+        for found in discover([raw], is_own_report=is_report_file):
+            if found.kind is Kind.SKIPPED:
+                continue  # a report or baseline claimcheck wrote, as Checker.check_paths leaves out
             if found.kind is Kind.ERROR:
                 yield None, FileResult(path=found.path, error=found.error)
             elif found.kind is Kind.STDIN:

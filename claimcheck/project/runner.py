@@ -25,6 +25,7 @@ from claimcheck.core import collector
 from claimcheck.core.fileio import same_file
 from claimcheck.core.records import FileResult, Report
 from claimcheck.ingest.discovery import Input, Kind, discover, read_stdin, resolved_path
+from claimcheck.ingest.own_reports import is_report_file
 from claimcheck.project.config import Config, ConfigResolver, is_included
 from claimcheck.project.filters import apply_baseline, filter_result, shown
 from claimcheck.project.parallel import auto_jobs, check_in_processes, plan_tasks, start_method
@@ -118,7 +119,7 @@ class Run:
     def resolve(self, raw: str) -> Iterator[_Input]:
         """The inputs one argument stands for, lazily (a crawl is read a record at a time).
         Named reports claimcheck wrote are left out and listed in ``skipped``."""
-        for found in discover([raw], keep=self._included, is_own_report=_is_report, on_open=self.check_output):
+        for found in discover([raw], keep=self._included, is_own_report=is_report_file, on_open=self.check_output):
             if found.kind is Kind.SKIPPED:
                 self.skipped.append(found.path)
             else:
@@ -279,13 +280,6 @@ class Run:
 def _source(item: _Input) -> str | Record:
     """What a worker checks for an input: its path, or the crawl record itself."""
     return item.record if item.record is not None else item.path
-
-
-def _is_report(path: Path) -> bool:
-    """A report or baseline claimcheck wrote: left out of the inputs (see RunOptions.output)."""
-    from claimcheck.report import is_report_file
-
-    return is_report_file(path)
 
 
 def _evidence_key(config: Config) -> tuple[str, ...]:

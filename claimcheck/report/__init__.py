@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from claimcheck.core.records import SEVERITY, Report
+from claimcheck.ingest.own_reports import GENERATOR_MARKERS, is_report_file  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)
@@ -94,40 +93,6 @@ def shown(report: Report, fmt: str, min_verdict: str | None = None) -> Report:
                 hidden[f.verdict] = hidden.get(f.verdict, 0) + 1
         files.append(dataclasses.replace(result, findings=kept) if len(kept) < len(result.findings) else result)
     return Report(files=files, hidden=hidden)
-
-
-# What claimcheck writes at the top of its own reports and baselines, so that a later
-# `claimcheck check .` never reads them as pages.
-GENERATOR_MARKERS = (
-    b'<meta name="generator" content="claimcheck',  # html
-    b"<!-- generator: claimcheck",  # markdown
-    b'"generator": "claimcheck',  # baselines
-)
-# The first lines of the line formats (concise, text, github) and of full.
-_LINE_FORMATS = re.compile(
-    rb"\A(?:[^\n]*:\d+:\d+: CC\d{3} \[(?:unsupported|mixed|supported|notice)\] "
-    rb"|::(?:error|warning|notice) [^\n]*title=CC\d{3} "
-    rb"|[^\n]*\n  (?:\d+:\d+ CC\d{3} \[|no health claims found\n))"
-)
-
-# The first line of a jsonl report: a file's entry of the JSON report (a crawl record has an "id").
-_JSONL_REPORT = re.compile(rb'\A\{"path":"(?:[^"\\\n]|\\.)*",(?:"url":"(?:[^"\\\n]|\\.)*",)?"error":(?:null|")')
-
-
-def is_report_file(path: str | Path) -> bool:
-    """Whether a file is a report or baseline claimcheck wrote: a generator marker near the
-    top (html, markdown, baselines), the first lines of a text, concise, full or github
-    report, or the first line of a JSON Lines report."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
-    except OSError:
-        return False
-    return (
-        any(marker in head for marker in GENERATOR_MARKERS)
-        or bool(_LINE_FORMATS.match(head))
-        or bool(_JSONL_REPORT.match(head))
-    )
 
 
 def _function(spec: str) -> Callable:
