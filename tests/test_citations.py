@@ -9,7 +9,8 @@ import json
 import pytest
 
 from claimcheck.knowledge.citations import is_citing_link, link_kind
-from claimcheck.knowledge.evidence import EvidenceBase, validate_paths
+from claimcheck.knowledge.evidence import EvidenceBase
+from claimcheck.knowledge.evidence_audit import validate_paths
 from claimcheck.knowledge.lexicon import bundled_dir, load_lexicon
 
 KNOWN = set(load_lexicon().concepts)

@@ -11,7 +11,7 @@ import pytest
 
 from claimcheck.core.yamlio import SchemaError
 from claimcheck.knowledge.declared import lexicon_for, read_declarations
-from claimcheck.knowledge.evidence import validate_paths
+from claimcheck.knowledge.evidence_audit import validate_paths
 from claimcheck.knowledge.lexicon import load_lexicon
 
 FLOAT = textwrap.dedent(

@@ -15,7 +15,8 @@ from conftest import REPO
 from claimcheck.core.records import QUALIFIER_FIELDS, Qualifiers
 from claimcheck.core.yamlio import SchemaError
 from claimcheck.judge.required_cues import CODE_CUES, code_cue_errors
-from claimcheck.knowledge.evidence import EvidenceBase, validate_paths
+from claimcheck.knowledge.evidence import EvidenceBase
+from claimcheck.knowledge.evidence_audit import validate_paths
 from claimcheck.knowledge.lexicon import bundled_dir, load_lexicon
 
 LEXICON = load_lexicon()

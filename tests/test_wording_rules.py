@@ -12,7 +12,8 @@ from conftest import REPO
 
 from claimcheck.core.rule_codes import RULE_CODES
 from claimcheck.core.yamlio import SchemaError
-from claimcheck.knowledge.evidence import EvidenceBase, evidence_counts_markdown
+from claimcheck.knowledge.evidence import EvidenceBase
+from claimcheck.knowledge.evidence_audit import evidence_counts_markdown
 from claimcheck.knowledge.lexicon import bundled_dir, load_lexicon
 from claimcheck.knowledge.wording_rules import load_wording_rules
 
@@ -252,14 +253,15 @@ def test_readme_evidence_table_is_current():
     expected = evidence_counts_markdown(EvidenceBase.load(known_concepts=set(LEXICON.concepts)))
     assert match.group(1) == expected, (
         "README.md's evidence table is stale; regenerate it with\n"
-        "  python -c 'from claimcheck.knowledge.evidence import EvidenceBase, evidence_counts_markdown; "
+        "  python -c 'from claimcheck.knowledge.evidence import EvidenceBase; "
+        "from claimcheck.knowledge.evidence_audit import evidence_counts_markdown; "
         'print(evidence_counts_markdown(EvidenceBase.load()), end="")\'\n'
         "and paste it between the evidence-counts markers:\n" + expected
     )
 
 
 def test_evidence_counts_add_up():
-    from claimcheck.knowledge.evidence import count_entries
+    from claimcheck.knowledge.evidence_audit import count_entries
 
     base = EvidenceBase.load(known_concepts=set(LEXICON.concepts))
     rows = count_entries(base)

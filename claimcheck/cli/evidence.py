@@ -66,7 +66,7 @@ def evidence_validate(
     they name must be in the bundled rules, and so must every cue the code reads by name."""
     from claimcheck.core.yamlio import SchemaError
     from claimcheck.judge.required_cues import code_cue_errors
-    from claimcheck.knowledge.evidence import validate_paths
+    from claimcheck.knowledge.evidence_audit import validate_paths
     from claimcheck.knowledge.lexicon import bundled_dir, load_lexicon
     from claimcheck.knowledge.wording_rules import WORDING_FILE, load_wording_rules
 
