@@ -116,6 +116,17 @@ def read_regular(path: str | Path, max_bytes: int, follow_symlinks: bool = True)
         os.close(fd)
 
 
+def read_failure(exc: OSError) -> str:
+    """Why a file could not be read, in the words every input error uses."""
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or directory"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return f"cannot read ({exc.strerror or exc})"
+
+
 def same_file(a: str | Path, b: str | Path) -> bool:
     """Whether two paths name the same existing file (hard and symbolic links included)."""
     try:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from claimcheck.core import limits
+from claimcheck.core.fileio import read_failure
 from claimcheck.core.records import Document, Unit
 from claimcheck.ingest.html_reader import read_html
 from claimcheck.ingest.markdown_reader import read_markdown
@@ -74,14 +75,8 @@ def read_path(path: str, fmt: str | None = None) -> Document:
         data = p.read_bytes()
     except InputError:
         raise
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file or directory") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise InputError(f"{path}: {read_failure(exc)}") from None
     return parse(decode(data, path), path, fmt or format_for(path) or "text")
 
 

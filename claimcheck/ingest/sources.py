@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from claimcheck.core import fastjson
+from claimcheck.core.fileio import read_failure
 from claimcheck.core.records import Document, FileResult
 from claimcheck.ingest.documents import MAX_BYTES, InputError, parse, read_path
 
@@ -74,12 +75,8 @@ def _open(path: str, what: str) -> BinaryIO:
         if not stat.S_ISREG(Path(path).stat().st_mode):
             raise InputError(f"{path}: not a regular file")
         return open(path, "rb")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file or directory ({what})") from None
-    except PermissionError:
-        raise InputError(f"{path}: permission denied ({what})") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        raise InputError(f"{path}: {read_failure(exc)} ({what})") from None
 
 
 def read_list(path: str) -> Iterator[str]:
