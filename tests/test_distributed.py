@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from conftest import run_cli as claimcheck
 
 pytest.importorskip("distributed")
 
@@ -39,16 +40,6 @@ CLAIMS = (
 )
 QUIET = {"dashboard_address": None, "scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"}}  # no port 8787
 FILLER = "Our reception team will help you book a first appointment that suits you. " * 40
-
-
-def claimcheck(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "claimcheck", *args],
-        capture_output=True,
-        cwd=cwd or REPO,
-        env={**os.environ, **(env or {})},
-        timeout=300,
-    )
 
 
 def make_site(root: Path, pages: int, filler: str = "") -> Path:

@@ -4,12 +4,9 @@ report, and what --scheduler says when Dask is not installed. Real CLI runs in s
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import REPO
+from conftest import run_cli as claimcheck
 
 CLAIMS = (
     "# Our treatments\n\n"
@@ -21,17 +18,6 @@ HTML = (
     "<html><head><title>Cupping</title></head><body><nav>Home</nav><h1>Cupping</h1>"
     "<p>Cupping therapy cures arthritis for good.</p></body></html>"
 )
-
-
-def claimcheck(*args: str, cwd: Path | None = None, env: dict | None = None, stdin: bytes | None = None):
-    return subprocess.run(
-        [sys.executable, "-m", "claimcheck", *args],
-        capture_output=True,
-        cwd=cwd or REPO,
-        env={**os.environ, **(env or {})},
-        input=stdin,
-        timeout=300,
-    )
 
 
 def write_records(path: Path, rows: list) -> Path:

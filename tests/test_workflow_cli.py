@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from conftest import run_cli as claimcheck
 
 from claimcheck.report import FORMATS
 
@@ -26,17 +27,6 @@ CLAIMS = (
     "Book your first session online today.\n"
 )
 NO_CLAIMS = "# Opening hours\n\nWe are open from nine until five on weekdays. Parking is behind the building.\n"
-
-
-def claimcheck(*args: str, cwd: Path | None = None, env: dict | None = None, stdin: bytes | None = None):
-    return subprocess.run(
-        [sys.executable, "-m", "claimcheck", *args],
-        capture_output=True,
-        cwd=cwd or REPO,
-        env={**os.environ, **(env or {})},
-        input=stdin,
-        timeout=300,
-    )
 
 
 def findings_of(out: subprocess.CompletedProcess) -> list[dict]:
