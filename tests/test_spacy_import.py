@@ -24,27 +24,31 @@ print("ok")
 """
 
 
-def _run(code: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", code + CHECK_AFTERWARDS], capture_output=True, text=True, cwd=REPO, timeout=300
-    )
+def _python(code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter (spaCy not yet imported) from the repository root."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=300)
+
+
+def _passes(code: str) -> None:
+    """``code`` runs cleanly in a fresh interpreter, and spaCy works afterwards."""
+    out = _python(code + CHECK_AFTERWARDS)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
 
 
 def test_the_shortcut_skips_spacy_cli_and_leaves_it_working():
-    out = _run(
+    _passes(
         "import sys\n"
         "from claimcheck.nlp.spacy_import import import_spacy\n"
         "spacy = import_spacy()\n"
         "assert 'spacy.cli' not in sys.modules and 'weasel' not in sys.modules\n"
         "assert 'cli' not in vars(spacy)\n"
     )
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "ok"
 
 
 def test_a_failure_while_spacy_imports_behind_the_stand_ins_falls_back_to_a_plain_import():
     """spaCy's own import fails once, after its ``__init__`` has read the stand-in ``spacy.cli.info``."""
-    out = _run(
+    _passes(
         "import sys\n"
         "class FailOnce:\n"
         "    failed = False\n"
@@ -59,12 +63,10 @@ def test_a_failure_while_spacy_imports_behind_the_stand_ins_falls_back_to_a_plai
         "spacy = import_spacy()\n"
         "assert FailOnce.failed\n"
     )
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "ok"
 
 
 def test_a_failure_before_the_stand_ins_falls_back_to_a_plain_import():
-    out = _run(
+    _passes(
         "import importlib.util, sys\n"
         "def broken(*args, **kwargs):\n"
         "    raise RuntimeError('something unforeseen')\n"
@@ -73,33 +75,23 @@ def test_a_failure_before_the_stand_ins_falls_back_to_a_plain_import():
         "spacy = import_spacy()\n"
         "assert 'spacy.cli' in sys.modules  # the plain import loaded the real command line\n"
     )
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "ok"
 
 
 def test_a_spacy_that_cannot_be_imported_raises_what_a_plain_import_raises():
     """The fallback hides no real failure: with spaCy's package unfindable, ImportError."""
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys\n"
-            "class Hide:  # as if spaCy were not installed\n"
-            "    def find_spec(self, name, path=None, target=None):\n"
-            "        if name == 'spacy' or name.startswith('spacy.'):\n"
-            "            raise ModuleNotFoundError(name)\n"
-            "sys.meta_path.insert(0, Hide())\n"
-            "from claimcheck.nlp.spacy_import import import_spacy\n"
-            "try:\n"
-            "    import_spacy()\n"
-            "except ModuleNotFoundError as exc:\n"
-            "    print('ModuleNotFoundError', exc)\n"
-            "print(sorted(m for m in sys.modules if m.startswith('spacy')))\n",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=300,
+    out = _python(
+        "import sys\n"
+        "class Hide:  # as if spaCy were not installed\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'spacy' or name.startswith('spacy.'):\n"
+        "            raise ModuleNotFoundError(name)\n"
+        "sys.meta_path.insert(0, Hide())\n"
+        "from claimcheck.nlp.spacy_import import import_spacy\n"
+        "try:\n"
+        "    import_spacy()\n"
+        "except ModuleNotFoundError as exc:\n"
+        "    print('ModuleNotFoundError', exc)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('spacy')))\n"
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["ModuleNotFoundError spacy", "[]"]
