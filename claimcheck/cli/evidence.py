@@ -58,12 +58,22 @@ def evidence_validate(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="Evidence files or folders (default: the bundled base).")
     ] = None,
+    examples: Annotated[
+        bool | None,
+        typer.Option(
+            "--examples/--no-examples",
+            help="Run each entry's examples and counter-examples through the checker "
+            "(default: on for files you name, off for the bundled base, whose tests run them).",
+        ),
+    ] = None,
 ) -> None:
     """Validate evidence files: schema (with file:line and key), duplicate ids, citations, staleness.
 
     With no paths, the bundled base and the bundled wording rules (rules/wording.yaml) are
     checked; a path named wording.yaml is checked as wording rules. Every cue and concept id
-    they name must be in the bundled rules, and so must every cue the code reads by name."""
+    they name must be in the bundled rules, and so must every cue the code reads by name.
+    Once the files are valid, each entry's examples must resolve to it with the verdict they
+    name, and its counter-examples must not (run with the rules alone)."""
     from claimcheck.core.yamlio import SchemaError
     from claimcheck.judge.required_cues import code_cue_errors
     from claimcheck.knowledge.evidence_audit import validate_paths
@@ -85,12 +95,23 @@ def evidence_validate(
             load_wording_rules(path, lexicon)
         except SchemaError as exc:
             report.errors.append(exc)
+    ran = None
+    evidence_paths = [p for p in targets if p.exists() and p not in wording] if paths else []
+    if (examples if examples is not None else bool(paths)) and (evidence_paths or not paths):
+        if report.errors or missing:
+            _say("note: examples not run: fix the errors first")
+        else:
+            from claimcheck.pipeline.examples import run_examples
+
+            ran, failed = run_examples(evidence_paths)
+            report.errors.extend(failed)
     for warning in report.warnings:
         _say(f"warning: {terminal(str(warning))}")
     for error in report.errors:
         _say(f"error: {terminal(str(error))}")
+    sentences = "" if ran is None else f", {ran} example sentence(s) run"
     typer.echo(
-        f"{report.files} file(s), {report.entries} entries: {len(report.errors)} error(s), "
+        f"{report.files} file(s), {report.entries} entries{sentences}: {len(report.errors)} error(s), "
         f"{len(report.warnings)} warning(s)"
     )
     raise typer.Exit(2 if report.errors or missing else 0)

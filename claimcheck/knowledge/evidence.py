@@ -37,6 +37,7 @@ class WordingRule:
 class Example:
     text: str
     verdict: str
+    line: int = 0
 
 
 @dataclass
@@ -61,6 +62,7 @@ class EvidenceEntry:
     wording: list[WordingRule] = field(default_factory=list)
     examples: list[Example] = field(default_factory=list)
     counter_examples: list[str] = field(default_factory=list)
+    counter_example_lines: list[int] = field(default_factory=list)
     inferred: bool = False  # a regulator position inferred from related guidance (no entry or ruling found)
     source: str = ""
     line: int = 0
@@ -262,7 +264,8 @@ def _entry(
         w = f"{where}.examples[{i}]"
         if not isinstance(ex, dict):
             raise SchemaError(path, line_of(raw_examples, i), w, "expected {text, verdict}")
-        examples.append(Example(text=_text(ex, "text", path, w), verdict=_choice(ex, "verdict", VERDICTS, path, w)))
+        text, verdict = _text(ex, "text", path, w), _choice(ex, "verdict", VERDICTS, path, w)
+        examples.append(Example(text=text, verdict=verdict, line=line_of(ex) or 0))
     if not examples:
         raise SchemaError(path, line_of(node), f"{where}.examples", "needs at least one example sentence")
     counter = _str_list(node, "counter_examples", path, where)
@@ -291,6 +294,7 @@ def _entry(
         wording=wording,
         examples=examples,
         counter_examples=list(counter),
+        counter_example_lines=[line_of(counter, i) or 0 for i in range(len(counter))],
         inferred=inferred,
         source=str(path),
         line=line_of(node) or 0,
