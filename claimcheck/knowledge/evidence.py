@@ -341,8 +341,20 @@ def load_evidence_file(
 
 @dataclass
 class EvidenceBase:
+    """The loaded entries by id. Fixed once built: ``match`` looks claims up in an index of
+    the entries by (intervention, claim type), made here, instead of scanning every entry
+    for every claim."""
+
     entries: dict[str, EvidenceEntry]
     files: list[str]
+    _by_topic: dict[tuple[str, str], list[EvidenceEntry]] = field(init=False, repr=False, compare=False)
+    _by_intervention: dict[str, list[EvidenceEntry]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_topic, self._by_intervention = {}, {}
+        for entry in self.entries.values():  # in id order of loading: each list keeps it
+            self._by_topic.setdefault((entry.intervention, entry.claim_type), []).append(entry)
+            self._by_intervention.setdefault(entry.intervention, []).append(entry)
 
     @classmethod
     def load(
@@ -380,18 +392,16 @@ class EvidenceBase:
         return cls(entries=entries, files=files)
 
     def for_intervention(self, intervention: str | None) -> list[EvidenceEntry]:
-        return [e for e in self.entries.values() if e.intervention == intervention]
+        return list(self._by_intervention.get(intervention, ())) if intervention is not None else []
 
     def has_intervention(self, intervention: str | None) -> bool:
-        return any(e.intervention == intervention for e in self.entries.values())
+        return intervention is not None and intervention in self._by_intervention
 
     def match(self, intervention: str | None, claim_type: str, concepts: set[str]) -> list[EvidenceEntry]:
         """The best entries for a claim: most matched concepts; fallbacks only if alone."""
-        candidates = [
-            e
-            for e in self.entries.values()
-            if e.intervention == intervention and e.claim_type == claim_type and e.matches(concepts)
-        ]
+        if intervention is None:
+            return []
+        candidates = [e for e in self._by_topic.get((intervention, claim_type), ()) if e.matches(concepts)]
         specific = [e for e in candidates if not e.fallback]
         pool = specific or candidates
         if not pool:
