@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
 
 SOUND = """\
@@ -119,3 +120,26 @@ def test_the_bundled_examples_hold_as_the_command_runs_them():
     assert out.returncode == 0, out.stdout.decode()
     summary = _lines(out)[-1]
     assert summary.startswith("32 file(s), 300 entries, ") and " example sentence(s) run: 0 error(s), " in summary
+
+
+def test_check_takes_one_evidence_file_named_directly(tmp_path):
+    """`--evidence` takes a file as well as a folder (the file alone, not its neighbours), as
+    `evidence validate` does; both load through knowledge.declared.evidence_files."""
+    path = _file(tmp_path / "mine")
+    (tmp_path / "mine" / "broken.yaml").write_text("entries: [\n", encoding="utf-8")
+    page = tmp_path / "page.md"
+    page.write_text("The gong bath relieves chronic back pain.\n", encoding="utf-8")
+    out = run_cli("check", str(page), "--evidence", str(path), "-f", "json", "--fail-on", "never", "--no-cache")
+    assert out.returncode == 0, out.stderr.decode()
+    assert '"my.sound.back"' in out.stdout.decode()
+
+
+def test_an_evidence_file_named_directly_travels_to_dask_workers(tmp_path):
+    """The Dask client ships extra evidence to its workers by content; a file named directly
+    travels as a folder of one (before, it travelled as an empty folder and its entries were lost)."""
+    pytest.importorskip("distributed")
+    from claimcheck.project.dask_worker import make_settings
+
+    path = _file(tmp_path)
+    path = path.rename(tmp_path / "sound.yml")
+    assert make_settings(evidence=[path]).evidence == ((str(path), (("sound.yaml", path.read_bytes()),)),)

@@ -35,7 +35,8 @@ def check(
         FailOn | None, typer.Option(help="Exit 1 when a finding is at or above this verdict [default: unsupported].")
     ] = None,
     evidence: Annotated[
-        list[Path] | None, typer.Option("--evidence", help="Extra evidence folder (repeatable); its entries win by id.")
+        list[Path] | None,
+        typer.Option("--evidence", help="Extra evidence folder or file (repeatable); its entries win by id."),
     ] = None,
     select: Annotated[
         list[str] | None, typer.Option("--select", help="Rule codes or prefixes to report (repeatable), e.g. CC1.")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from claimcheck.core.records import CLAIM_TYPES, VERDICTS, Citation
 from claimcheck.core.yamlio import SchemaError, check_keys, line_of, load_yaml, require
-from claimcheck.knowledge.declared import intervention_of, parse_declaration
+from claimcheck.knowledge.declared import evidence_files, intervention_of, parse_declaration
 from claimcheck.knowledge.lexicon import bundled_dir
 
 CERTAINTIES = ("high", "moderate", "low", "very low")
@@ -364,18 +364,19 @@ class EvidenceBase:
         rules_dir: Path | None = None,
         known_cues: set[str] | None = None,
     ) -> EvidenceBase:
-        """Load the bundled evidence, then each extra folder; later entries win by id. Ids an
-        entry names must be in ``known_concepts`` and ``known_cues`` (when given)."""
+        """Load the bundled evidence, then each extra folder (or a file named directly); later
+        entries win by id. Ids an entry names must be in ``known_concepts`` and ``known_cues``
+        (when given)."""
         bundled = (rules_dir or bundled_dir("rules")) / "evidence"
         dirs = [bundled, *(extra_dirs or [])] if bundled.is_dir() else list(extra_dirs or [])
         entries: dict[str, EvidenceEntry] = {}
         files: list[str] = []
         for folder in dirs:
             folder = Path(folder)
-            if not folder.is_dir():
+            if not (folder.is_dir() or folder.is_file()):
                 raise SchemaError(folder, None, "", "evidence folder not found")
             seen_here: dict[str, EvidenceEntry] = {}
-            for path in sorted(folder.glob("*.yaml")):
+            for path in evidence_files([folder]):
                 _, loaded = load_evidence_file(path, known_concepts, known_cues=known_cues)
                 files.append(str(path))
                 for entry in loaded:
@@ -392,15 +393,13 @@ class EvidenceBase:
         return cls(entries=entries, files=files)
 
     def for_intervention(self, intervention: str | None) -> list[EvidenceEntry]:
-        return list(self._by_intervention.get(intervention, ())) if intervention is not None else []
+        return list(self._by_intervention.get(intervention, ()))
 
     def has_intervention(self, intervention: str | None) -> bool:
-        return intervention is not None and intervention in self._by_intervention
+        return intervention in self._by_intervention
 
     def match(self, intervention: str | None, claim_type: str, concepts: set[str]) -> list[EvidenceEntry]:
         """The best entries for a claim: most matched concepts; fallbacks only if alone."""
-        if intervention is None:
-            return []
         candidates = [e for e in self._by_topic.get((intervention, claim_type), ()) if e.matches(concepts)]
         specific = [e for e in candidates if not e.fallback]
         pool = specific or candidates

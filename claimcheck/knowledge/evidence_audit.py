@@ -15,7 +15,7 @@ from claimcheck.core.records import VERDICTS
 from claimcheck.core.rule_codes import STALE_EVIDENCE
 from claimcheck.core.yamlio import SchemaError, load_yaml
 from claimcheck.knowledge.citations import is_citing_link
-from claimcheck.knowledge.declared import intervention_of, read_declarations
+from claimcheck.knowledge.declared import evidence_files, intervention_of, read_declarations
 from claimcheck.knowledge.evidence import BASES, EvidenceBase, EvidenceEntry, load_evidence_file
 
 
@@ -32,13 +32,8 @@ def validate_paths(
 ) -> ValidationReport:
     """Check evidence files or folders: schema, unknown concept and cue ids, duplicate ids,
     citations, examples, staleness."""
-    files: list[Path] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            files.extend(sorted(p.glob("*.yaml")))
-        else:
-            files.append(p)
+    # A file named directly is loaded even when it is not a regular file, so its error is reported.
+    files = [f for p in map(Path, paths) for f in (evidence_files([p]) if p.is_dir() else [p])]
     errors: list[SchemaError] = []
     warnings: list[str] = []
     seen: dict[str, EvidenceEntry] = {}

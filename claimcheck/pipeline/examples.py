@@ -10,12 +10,11 @@ alone: the classifier decides which sentences are claims, never which entry a cl
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from claimcheck.core.yamlio import SchemaError
+from claimcheck.knowledge.declared import evidence_files
 from claimcheck.knowledge.evidence import EvidenceEntry
 from claimcheck.pipeline.checker import Checker
 
@@ -58,31 +57,12 @@ def _example_problem(checker: Checker, entry: EvidenceEntry, text: str, verdict:
 def run_examples(paths: Sequence[Path] = ()) -> tuple[int, list[SchemaError]]:
     """Run the examples of the evidence in these files and folders (none: the bundled base),
     loaded beside the bundled evidence as ``check --evidence`` loads them. Returns how many
-    sentences ran and the errors, naming the files as given. The files must be valid."""
-    with tempfile.TemporaryDirectory(prefix="claimcheck-examples-") as tmp:
-        folders: list[Path] = []
-        given: dict[Path, Path] = {}  # a lone file's copy -> the file as named
-        for i, path in enumerate(paths):
-            if path.is_dir():
-                folders.append(path)
-                continue
-            folder = Path(tmp, str(i))  # a folder of its own: a lone file loads without its neighbours
-            folder.mkdir()
-            copy = folder / f"{path.stem}.yaml"
-            shutil.copyfile(path, copy)
-            folders.append(folder)
-            given[copy] = path
-        checker = Checker(evidence_dirs=folders, use_model=False)
-        wanted = {f.resolve() for f in folders}
-        entries = sorted(
-            (e for e in checker.evidence.entries.values() if not paths or Path(e.source).parent.resolve() in wanted),
-            key=lambda e: (e.source, e.line),
-        )
-        errors = example_errors(checker, entries)
-        ran = sum(len(e.examples) + len(e.counter_examples) for e in entries)
-        return ran, [_as_given(err, given) for err in errors]
-
-
-def _as_given(error: SchemaError, given: dict[Path, Path]) -> SchemaError:
-    original = given.get(Path(error.path))
-    return error if original is None else SchemaError(original, error.line, error.key, error.message)
+    sentences ran and the errors. The files must be valid."""
+    checker = Checker(evidence_dirs=paths, use_model=False)
+    wanted = {str(f) for f in evidence_files(paths)}
+    entries = sorted(
+        (e for e in checker.evidence.entries.values() if not paths or e.source in wanted),
+        key=lambda e: (e.source, e.line),
+    )
+    ran = sum(len(e.examples) + len(e.counter_examples) for e in entries)
+    return ran, example_errors(checker, entries)

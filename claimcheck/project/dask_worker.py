@@ -88,6 +88,8 @@ Item = File | Record | Fetch | Stdin
 
 def _folder(path: str | Path, pattern: str) -> Folder:
     folder = Path(path)
+    if folder.is_file():  # an evidence file named directly travels as a folder of one
+        return str(path), ((f"{folder.stem}.yaml", folder.read_bytes()),)
     files = sorted(p for p in folder.glob(pattern) if p.is_file()) if folder.is_dir() else []
     return str(path), tuple((p.name, p.read_bytes()) for p in files)
 
